@@ -1,0 +1,108 @@
+"""The hooks: bad answers are refused clearly, odd text lands safely everywhere."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.baking import TEMPLATE_DIR, bake, check_keys, files, parse_structured
+
+BIN = Path(sys.executable).parent
+
+REFUSALS = [
+    ({"project_slug": "1app"}, "project_slug '1app' starts with a digit"),
+    ({"project_slug": "class"}, "project_slug 'class' is a Python keyword"),
+    ({"project_slug": "My-App"}, "may contain only lowercase ASCII letters, digits and _"),
+    ({"project_slug": "flask"}, "would shadow the module 'flask'"),
+    ({"project_slug": "config"}, "would shadow the module 'config'"),
+    ({"project_slug": "json"}, "would shadow the module 'json'"),
+    ({"project_name": "???"}, "project_name '???' has no letter or digit"),
+    ({"project_name": ""}, "project_name '' has no letter or digit"),
+    ({"frontend": "react"}, "frontend=react is not available in this version of the template yet"),
+    ({"package_name": "my-app"}, "package_name 'my-app' may contain only"),
+    ({"package_name": "celery"}, "package_name 'celery' would shadow"),
+    ({"email": "not-an-email"}, "email 'not-an-email' is not an email address"),
+    ({"version": "one"}, "version 'one' is not a version"),
+    ({"use_celery": "yes"}, "use_celery needs Redis as its broker"),
+]
+
+
+def cookiecutter_cli(tmp_path, answers):
+    """Bake through the real command line, as a user would."""
+    args = [f"{key}={value}" for key, value in answers.items()]
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            str(TEMPLATE_DIR),
+            "-o",
+            str(tmp_path),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("answers, message", REFUSALS, ids=[str(a) for a, _ in REFUSALS])
+def test_bad_answers_are_refused_clearly_and_leave_nothing(tmp_path, answers, message):
+    check_keys(answers)
+    result = cookiecutter_cli(tmp_path, answers)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR: ")]
+    assert any(message in line for line in errors), result.stderr
+    assert list(tmp_path.iterdir()) == [], "a refused bake left files behind"
+
+
+HOSTILE_TEXT = {
+    "project_name": 'Ünïcode "Quoted" \\ back: #hash <b>bold</b> {{ x }}\nnext line',
+    "description": 'It\'s a "test": `code`, *stars*, [link](x), # not a heading\\',
+    "author_name": 'O\'Brien \\ "Jr" 🚀',
+}
+
+
+def test_hostile_text_lands_safely_in_every_format(cookies):
+    answers = {**HOSTILE_TEXT, "project_name": HOSTILE_TEXT["project_name"].replace("{{ x }}", "")}
+    project = bake(cookies, project_slug="hostile_text", **answers)
+    for path in files(project):
+        if path.suffix in {".yaml", ".toml", ".json"}:
+            parse_structured(path)
+        if path.suffix == ".py":
+            ast.parse(path.read_text(), filename=str(path))
+
+    one_line = " ".join(answers["project_name"].split())
+    settings = ast.parse((project / "config/settings.py").read_text())
+    app_name = next(
+        node.value.args[1]
+        for node in settings.body
+        if isinstance(node, ast.Assign) and node.targets[0].id == "APP_NAME"
+    )
+    assert ast.literal_eval(app_name) == one_line
+
+    pyproject = parse_structured(project / "pyproject.toml")
+    assert pyproject["project"]["description"] == answers["description"]
+    assert pyproject["project"]["authors"] == [
+        {"name": answers["author_name"], "email": "you@example.com"}
+    ]
+
+    readme_title = (project / "README.md").read_text().splitlines()[0]
+    assert readme_title.startswith("# Ünïcode") and "\\<b\\>" in readme_title
+    assert "\n" not in readme_title
+
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run(
+            [str(BIN / "ruff"), *command], cwd=project, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_jinja_in_a_text_answer_is_refused_or_rendered_not_left_raw(cookies):
+    result = cookies.bake(extra_context={"project_name": "Broken {{ app", "project_slug": "x_app"})
+    assert (
+        result.exit_code != 0 or "{{" not in (Path(result.project_path) / "README.md").read_text()
+    )

@@ -1,0 +1,55 @@
+"""Every setting is read from the environment (twelve-factor).
+
+Defaults suit local development. A ``.env`` file in the project root is read
+first, without overriding variables that are already set.
+"""
+
+from pathlib import Path
+
+from environs import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = Env()
+env.read_env(BASE_DIR / ".env", recurse=False)
+
+APP_NAME = env.str("APP_NAME", {{ cookiecutter.project_name|pystr }})
+
+# FLASK_DEBUG=1 turns on the debugger, template reloading and the toolbar.
+DEBUG = env.bool("FLASK_DEBUG", False)
+
+# Required outside debugging: generate one with `./run secrets`.
+SECRET_KEY = env.str("SECRET_KEY", None)
+
+LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
+
+MAX_CONTENT_LENGTH = env.int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+
+{% if cookiecutter.database in ["postgresql", "sqlite"] -%}
+# Unset, the app runs on an embedded SQLite file in instance/.
+SQLALCHEMY_DATABASE_URI = env.str(
+    "DATABASE_URL",
+    f"sqlite:///{BASE_DIR / 'instance' / '{{ cookiecutter.project_slug }}.sqlite3'}",
+)
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+{%- if cookiecutter.database == "postgresql" %}
+
+# PaaS providers hand out postgres:// URLs; SQLAlchemy needs the driver named.
+for scheme in ("postgres://", "postgresql://"):
+    if SQLALCHEMY_DATABASE_URI.startswith(scheme):
+        SQLALCHEMY_DATABASE_URI = SQLALCHEMY_DATABASE_URI.replace(
+            scheme, "postgresql+psycopg://", 1
+        )
+if SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+    # Fail fast when the server is unreachable instead of hanging a worker.
+    SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", 2)
+    }
+{%- endif %}
+
+FLASK_DB_SEEDS_PATH = str(BASE_DIR / "db" / "seeds.py")
+
+{% endif -%}
+FLASK_STATIC_DIGEST_COMPRESSION = ["gzip", "brotli"]
+
+DEBUG_TB_INTERCEPT_REDIRECTS = False

@@ -1,0 +1,58 @@
+"""The application factory."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from {{ cookiecutter.package_name }}.blueprints.page import page
+from {{ cookiecutter.package_name }}.blueprints.up import up
+from {{ cookiecutter.package_name }}.errors import render_error
+from {{ cookiecutter.package_name }}.extensions import init_extensions
+from {{ cookiecutter.package_name }}.log import configure_logging
+
+# A SECRET_KEY shorter than this, or one of these examples, is not a real one.
+MIN_SECRET_KEY_LENGTH = 32
+EXAMPLE_SECRET_KEYS = {"", "change-me", "changeme", "secret", "dev", "insecure"}
+
+
+class ConfigError(RuntimeError):
+    """A setting makes it unsafe or impossible to start."""
+
+
+def create_app(settings_override=None):
+    app = Flask(__name__)
+    app.config.from_object("config.settings")
+    if settings_override:
+        app.config.update(settings_override)
+
+    # Home of the default SQLite file; never inside the package.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    configure_logging(app)
+    ensure_secret_key(app)
+    init_extensions(app)
+
+    app.register_blueprint(page)
+    app.register_blueprint(up)
+    app.register_error_handler(HTTPException, render_error)
+
+    return app
+
+
+def ensure_secret_key(app):
+    key = app.config.get("SECRET_KEY") or ""
+    weak = len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in EXAMPLE_SECRET_KEYS
+    if not weak:
+        return
+    if app.debug or app.testing:
+        # Sessions then last one process lifetime, which is fine while developing.
+        app.logger.warning("SECRET_KEY is unset or weak; using a random one.")
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(64)
+        return
+    raise ConfigError(
+        f"SECRET_KEY must be set to a random value of at least "
+        f"{MIN_SECRET_KEY_LENGTH} characters in production: "
+        "put the output of `./run secrets` (or `flask secrets`) in .env."
+    )

@@ -1,0 +1,10 @@
+"""Error pages that never depend on the database or other services."""
+
+from flask import render_template
+
+
+def render_error(error):
+    # Flask hands unhandled exceptions here as InternalServerError, after
+    # logging them, and only once the debugger has had its chance.
+    template = "errors/404.html" if error.code == 404 else "errors/error.html"
+    return render_template(template, error=error), error.code

@@ -1,0 +1,25 @@
+"""The example model, created by the first migration and filled by db/seeds.py."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from {{ cookiecutter.package_name }}.extensions import db
+
+
+def utcnow():
+    return datetime.now(UTC)
+
+
+class Note(db.Model):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow
+    )
+
+    def __repr__(self):
+        return f"<Note {self.id} {self.title!r}>"
