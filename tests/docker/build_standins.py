@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
@@ -659,6 +660,12 @@ def build_standin(s: Standin, force: bool = False) -> str:
     return real
 
 
+def tags_from_env() -> list[str] | None:
+    """STANDIN_TAGS="python:3.13-slim postgres:17" limits what tests build and check."""
+    tags = os.environ.get("STANDIN_TAGS", "").replace(",", " ").split()
+    return tags or None
+
+
 def select(only: list[str] | None) -> list[Standin]:
     if not only:
         return list(STANDINS)
@@ -666,7 +673,7 @@ def select(only: list[str] | None) -> list[Standin]:
     for want in only:
         hits = [s for s in STANDINS if want in s.tags]
         if not hits:
-            raise SystemExit(
+            raise ValueError(
                 f"unknown stand-in tag {want!r}; known: "
                 + ", ".join(t for s in STANDINS for t in s.tags)
             )
@@ -677,20 +684,47 @@ def select(only: list[str] | None) -> list[Standin]:
 def ensure_standins(
     only: list[str] | None = None, force: bool = False, keep_going: bool = False
 ) -> dict[str, str]:
-    """Ensure engine, plugins and the selected stand-ins. Returns {tag: status/version}."""
-    ensure_engine()
-    ensure_buildx()
-    ensure_compose()
-    results: dict[str, str] = {}
-    for s in select(only):
+    """Ensure engine, plugins and the selected stand-ins. Returns {tag: status/version}.
+
+    Holds an exclusive lock on the cache directory, so parallel test workers
+    (pytest-xdist) or builders wait for each other instead of racing.
+    """
+    with build_lock():
+        ensure_engine()
+        ensure_buildx()
+        ensure_compose()
+        results: dict[str, str] = {}
+        for s in select(only):
+            try:
+                results[s.tag] = build_standin(s, force=force)
+            except Exception as exc:  # noqa: BLE001 - reported per tag
+                if not keep_going:
+                    raise
+                results[s.tag] = f"FAILED: {exc}"
+                log(f"FAILED {s.tag}: {exc}")
+        return results
+
+
+@contextlib.contextmanager
+def build_lock(timeout: float = 3600):
+    """An exclusive flock on CACHE_DIR/.lock, waited for up to `timeout` seconds."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / ".lock", "w") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"another stand-in build held {fh.name} for {timeout}s"
+                    ) from None
+                time.sleep(1)
         try:
-            results[s.tag] = build_standin(s, force=force)
-        except Exception as exc:  # noqa: BLE001 - reported per tag
-            if not keep_going:
-                raise
-            results[s.tag] = f"FAILED: {exc}"
-            log(f"FAILED {s.tag}: {exc}")
-    return results
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -714,13 +748,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log(f"docker engine {ensure_engine()}")
         if args.force_rootfs:
-            for suite in sorted({s.suite for s in select(args.only)} | {"trixie"}):
-                rootfs_tarball(suite).unlink(missing_ok=True)
-                ensure_base(suite, force=True)
+            with build_lock():
+                for suite in sorted({s.suite for s in select(args.only)} | {"trixie"}):
+                    rootfs_tarball(suite).unlink(missing_ok=True)
+                    ensure_base(suite, force=True)
         results = ensure_standins(
             args.only, force=args.force or args.force_rootfs, keep_going=args.keep_going
         )
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+    except (RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
         log(f"ERROR: {exc}")
         return 1
     if args.json:

@@ -106,12 +106,12 @@ if [ "$1" = 'mariadbd' ] || [ "$1" = 'mysqld' ]; then
 		mysql_note "Temporary server started."
 
 		if [ -n "$MARIADB_RANDOM_ROOT_PASSWORD" ]; then
-			MARIADB_ROOT_PASSWORD="$(tr -dc '[:alnum:]' < /dev/urandom | head -c 32)"
+			MARIADB_ROOT_PASSWORD="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
 			mysql_note "GENERATED ROOT PASSWORD: $MARIADB_ROOT_PASSWORD"
 		fi
 		rootPasswordEscaped=$(sql_escape_string_literal "$MARIADB_ROOT_PASSWORD")
 		rootHostEscaped=$(sql_escape_string_literal "$MARIADB_ROOT_HOST")
-		healthPassword="$(tr -dc '[:alnum:]' < /dev/urandom | head -c 32)"
+		healthPassword="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
 
 		rootCreate=
 		if [ -n "$MARIADB_ROOT_HOST" ] && [ "$MARIADB_ROOT_HOST" != 'localhost' ]; then
