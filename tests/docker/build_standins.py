@@ -346,6 +346,7 @@ def ensure_buildx() -> str:
         )
     finally:
         run(["docker", "rm", "-f", cid], timeout=60, check=False, capture=True)
+        run(["docker", "rmi", "-f", BUILDX_HELPER], timeout=120, check=False, capture=True)
     p = run(["docker", "buildx", "version"], timeout=30, capture=True)
     return p.stdout.decode().strip()
 
@@ -509,7 +510,7 @@ def ensure_base(suite: str, force: bool = False) -> str:
             "--change",
             'CMD ["bash"]',
             "--change",
-            f"LABEL {LABEL}.rootfs={ROOTFS_VERSION}",
+            f"LABEL {LABEL}=1 {LABEL}.rootfs={ROOTFS_VERSION}",
             "--message",
             f"debootstrap --variant=minbase {suite}",
             str(tar),
@@ -694,15 +695,29 @@ def ensure_standins(
         ensure_buildx()
         ensure_compose()
         results: dict[str, str] = {}
-        for s in select(only):
-            try:
-                results[s.tag] = build_standin(s, force=force)
-            except Exception as exc:  # noqa: BLE001 - reported per tag
-                if not keep_going:
-                    raise
-                results[s.tag] = f"FAILED: {exc}"
-                log(f"FAILED {s.tag}: {exc}")
+        try:
+            for s in select(only):
+                try:
+                    results[s.tag] = build_standin(s, force=force)
+                except Exception as exc:  # noqa: BLE001 - reported per tag
+                    if not keep_going:
+                        raise
+                    results[s.tag] = f"FAILED: {exc}"
+                    log(f"FAILED {s.tag}: {exc}")
+        finally:
+            if any(v != "cached" for v in results.values()):
+                prune_superseded()
         return results
+
+
+def prune_superseded() -> None:
+    """Remove stand-in images that a rebuild left untagged (only ours, by label)."""
+    run(
+        ["docker", "image", "prune", "-f", "--filter", f"label={LABEL}=1"],
+        timeout=300,
+        check=False,
+        capture=True,
+    )
 
 
 @contextlib.contextmanager

@@ -27,6 +27,16 @@ pytestmark = pytest.mark.docker
 wait_for = builder.wait_for
 
 
+DEFAULT_PYTHON = "3.13"
+
+
+def builder_python_versions() -> list[str]:
+    """The python_version choices of cookiecutter.json."""
+    from tests.baking import COOKIECUTTER_JSON
+
+    return list(COOKIECUTTER_JSON["python_version"])
+
+
 def sh(*cmd: str, cwd=None, env=None, timeout: float = 120, check: bool = True):
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
@@ -131,6 +141,45 @@ ls -A /app
     assert (
         "gunicorn" in sh("docker", "run", "--rm", "--entrypoint", "pip", app_image, "list").stdout
     )
+
+
+@pytest.mark.parametrize(
+    "python_version",
+    [v for v in builder_python_versions() if v != DEFAULT_PYTHON],
+)
+def test_image_builds_on_every_python_version(cookies_session, python_version):
+    """The other python_version answers: the image builds (pip install of the pinned
+    requirements, `flask digest compile` importing the app) and runs that Python."""
+    project = bake(cookies_session, python_version=python_version)
+    named = images_named_by(project)
+    assert f"python:{python_version}-slim" in named, named
+    builder.ensure_standins([i for i in named if i.startswith("python:")])
+    tag = f"cfd-test-app-{uuid.uuid4().hex[:10]}:latest"
+    try:
+        sh(
+            "docker",
+            "build",
+            "-t",
+            tag,
+            str(project),
+            env=clean_env(DOCKER_BUILDKIT="1"),
+            timeout=1200,
+        )
+        out = sh(
+            "docker",
+            "run",
+            "--rm",
+            "--entrypoint",
+            "sh",
+            tag,
+            "-c",
+            "python --version; id -u; gunicorn --version",
+        ).stdout.splitlines()
+        assert re.fullmatch(rf"Python {re.escape(python_version)}\.\d+", out[0]), out
+        assert out[1] == "1000", out
+        assert out[2].startswith("gunicorn"), out
+    finally:
+        sh("docker", "rmi", "-f", tag, check=False, timeout=120)
 
 
 def test_compose_stack_serves_home_and_up(project, app_image, tmp_path):
