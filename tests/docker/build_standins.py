@@ -263,7 +263,7 @@ def ensure_engine(timeout: float = 90) -> str:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     log("starting dockerd in the background (log: %s)" % (CACHE_DIR / "dockerd.log"))
     with open(CACHE_DIR / "dockerd.log", "ab") as logf:
-        subprocess.Popen(
+        daemon = subprocess.Popen(
             ["dockerd"], stdout=logf, stderr=logf, stdin=subprocess.DEVNULL, start_new_session=True
         )
     deadline = time.monotonic() + timeout
@@ -271,9 +271,14 @@ def ensure_engine(timeout: float = 90) -> str:
         ok, info = docker_ok()
         if ok:
             return info
+        if daemon.poll() is not None:
+            info = f"dockerd exited with {daemon.returncode}"
+            break
         time.sleep(1)
-    tail = (CACHE_DIR / "dockerd.log").read_text(errors="replace").strip().splitlines()[-1:]
-    raise RuntimeError(f"dockerd did not come up in {timeout:.0f}s: {info} {' '.join(tail)}")
+    else:
+        info = f"dockerd did not come up in {timeout:.0f}s ({info})"
+    lines = (CACHE_DIR / "dockerd.log").read_text(errors="replace").strip().splitlines()
+    raise RuntimeError(f"{info}: {lines[-1] if lines else 'no log'}")
 
 
 def ensure_compose() -> str:

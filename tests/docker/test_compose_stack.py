@@ -147,7 +147,7 @@ ls -A /app
     "python_version",
     [v for v in builder_python_versions() if v != DEFAULT_PYTHON],
 )
-def test_image_builds_on_every_python_version(cookies_session, python_version):
+def test_image_builds_on_every_python_version(cookies_session, docker_engine, python_version):
     """The other python_version answers: the image builds (pip install of the pinned
     requirements, `flask digest compile` importing the app) and runs that Python."""
     project = bake(cookies_session, python_version=python_version)
