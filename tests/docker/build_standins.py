@@ -138,6 +138,13 @@ STANDINS: list[Standin] = [
         (),
         (("nginx", "-v"), r"nginx version: nginx/1\.26\.\d+"),
     ),
+    Standin(
+        ("nginx:1.30",),
+        "nginx",
+        "sid",
+        (),
+        (("nginx", "-v"), r"nginx version: nginx/1\.30\.\d+"),
+    ),
 ]
 DEFAULT_TAG = "python:3.13-slim"
 
