@@ -703,9 +703,7 @@ def ensure_standins(
     (pytest-xdist) or builders wait for each other instead of racing.
     """
     with build_lock():
-        ensure_engine()
-        ensure_buildx()
-        ensure_compose()
+        ensure_tools()
         results: dict[str, str] = {}
         try:
             for s in select(only):
@@ -730,6 +728,11 @@ def prune_superseded() -> None:
         check=False,
         capture=True,
     )
+
+
+def ensure_tools() -> dict[str, str]:
+    """Engine, buildx and compose plugins (installed when missing)."""
+    return {"engine": ensure_engine(), "buildx": ensure_buildx(), "compose": ensure_compose()}
 
 
 @contextlib.contextmanager

@@ -167,12 +167,16 @@ class Docker:
 
 @pytest.fixture(scope="session")
 def docker_engine() -> str:
-    """The Docker server version; skips the docker tier when no engine can be had."""
+    """The Docker server version, with the buildx and compose plugins in place;
+    skips the docker tier when no engine can be had."""
     try:
         version = builder.ensure_engine()
     except Exception as exc:  # noqa: BLE001 - any reason is a skip reason
         reason = " ".join(str(exc).split())[:300]
         pytest.skip(f"docker tier: no Docker engine: {reason}")
+    # with an engine, missing buildx/compose plugins are installed (or the tier errors)
+    with builder.build_lock():
+        builder.ensure_tools()
     yield version
     # session sweep: anything labelled by this session that a test leaked
     leftovers = subprocess.run(
