@@ -654,6 +654,8 @@ def build_standin(s: Standin, force: bool = False) -> str:
             "--label",
             f"{LABEL}.recipe={recipe}",
         ]
+        if force:  # a real rebuild: fresh apt lists and packages, not cached layers
+            cmd.append("--no-cache")
         for k, v in s.build_args:
             cmd += ["--build-arg", f"{k}={v}"]
         for t in s.tags:
@@ -759,7 +761,11 @@ def build_lock(timeout: float = 3600):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--force", action="store_true", help="rebuild the stand-ins (not the rootfs)")
+    ap.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild the stand-ins without layer cache (rootfs kept)",
+    )
     ap.add_argument(
         "--force-rootfs",
         action="store_true",
