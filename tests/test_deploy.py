@@ -13,9 +13,20 @@ platforms need, field by field.
 
 import ast
 import functools
+import gzip
+import http.server
+import json
 import re
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import kubernetes_validate
@@ -363,6 +374,128 @@ def test_kubernetes_files_hold_no_template_debris(kube):
 def test_sqlite_with_kubernetes_is_refused(cookies):
     result = cookies.bake(extra_context={"use_kubernetes": True, "database": "sqlite"})
     assert result.exit_code != 0
+
+
+NGINX_CONF = TEMPLATE_DIR / "{{cookiecutter.project_slug}}/deploy/kubernetes/base/nginx.conf"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class EchoHeaders(http.server.BaseHTTPRequestHandler):
+    """Stands in for gunicorn: answers with the request's path and headers."""
+
+    def do_GET(self):
+        body = json.dumps({"path": self.path, "headers": dict(self.headers)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def fetch(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.mark.skipif(
+    shutil.which("nginx") is None, reason="nginx is not installed (.ci/run installs it)"
+)
+def test_nginx_sidecar_config_serves_static_files_and_passes_proxy_headers():
+    """The sidecar's nginx.conf, run by a real nginx with only its addresses and
+    paths moved into a temporary folder: static files (digested ones cached
+    for good, gzip copies served), everything else proxied to "gunicorn" with
+    the Ingress controller's X-Forwarded-* headers passed on unchanged."""
+    conf = NGINX_CONF.read_text()
+    assert not JINJA_DEBRIS.search(conf)  # the baked file is this file
+    root = Path(tempfile.mkdtemp(prefix="nginx-sidecar-"))
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    nginx = None
+    try:
+        root.chmod(0o755)  # nginx's workers run as nobody when the master is root
+        css = root / "static/css"
+        css.mkdir(parents=True)
+        digest = "0123456789abcdef0123456789abcdef"
+        (css / "app.css").write_text("body { color: black; }\n")
+        (css / f"app-{digest}.css").write_text("body { color: black; }\n")
+        (css / f"app-{digest}.css.gz").write_bytes(gzip.compress(b"body { color: black; }\n"))
+        for path in [root / "static", css, *css.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (root / "tmp").mkdir()
+        port = free_port()
+        replacements = {  # in this order: root itself is under /tmp/
+            "/tmp/": f"{root}/tmp/",
+            "/var/www/static/": f"{root}/static/",
+            "listen 8080;": f"listen 127.0.0.1:{port};",
+            "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream.server_address[1]};",
+        }
+        for old, new in replacements.items():
+            assert old in conf, old
+            conf = conf.replace(old, new)
+        (root / "nginx.conf").write_text(conf)
+        nginx = subprocess.Popen(
+            ["nginx", "-p", str(root), "-e", "stderr", "-c", str(root / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert nginx.poll() is None, nginx.stderr.read()
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.1)
+
+        status, headers, body = fetch(f"{base}/static/css/app.css")
+        assert status == 200 and body == b"body { color: black; }\n"
+        assert headers.get_all("Cache-Control") == ["max-age=3600"]
+        status, headers, body = fetch(f"{base}/static/css/app-{digest}.css")
+        assert status == 200
+        assert headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+        status, headers, body = fetch(
+            f"{base}/static/css/app-{digest}.css", **{"Accept-Encoding": "gzip"}
+        )
+        assert status == 200 and headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(body) == b"body { color: black; }\n"
+        assert fetch(f"{base}/static/css/missing.css")[0] == 404
+
+        status, headers, body = fetch(
+            f"{base}/notes?page=2",
+            Host="app.example.com",
+            **{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+        )
+        assert status == 200 and headers["Server"] == "nginx"  # server_tokens off
+        seen = json.loads(body)
+        assert seen["path"] == "/notes?page=2"
+        assert seen["headers"]["Host"] == "app.example.com"
+        assert seen["headers"]["X-Forwarded-For"] == "203.0.113.9"
+        assert seen["headers"]["X-Forwarded-Proto"] == "https"
+    finally:
+        if nginx is not None:
+            nginx.send_signal(signal.SIGQUIT)  # graceful, as the image's STOPSIGNAL
+            try:
+                nginx.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                nginx.kill()
+                nginx.wait()
+        upstream.shutdown()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
