@@ -9,24 +9,8 @@ import keyword
 import re
 import sys
 
-ANSWERS = json.loads(
-    r"""{{ {
-        "project_name": cookiecutter.project_name,
-        "project_slug": cookiecutter.project_slug,
-        "package_name": cookiecutter.package_name,
-        "author_name": cookiecutter.author_name,
-        "email": cookiecutter.email,
-        "version": cookiecutter.version,
-        "frontend": cookiecutter.frontend,
-        "css": cookiecutter.css,
-        "database": cookiecutter.database,
-        "use_redis": cookiecutter.use_redis,
-        "use_celery": cookiecutter.use_celery,
-        "use_nginx": cookiecutter.use_nginx,
-        "use_kubernetes": cookiecutter.use_kubernetes,
-        "ci": cookiecutter.ci,
-    }|tojson }}"""
-)
+# Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
+ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
 
 # Top-level names the generated project imports or ships; a package with one of
 # these names would shadow it and break the app in confusing ways.
@@ -103,8 +87,8 @@ def problems(answers):
             " file lives in one pod: answer database=postgresql (or mysql, mongodb, none),"
             " or use_kubernetes=no."
         )
-    for option, value in answers.items():
-        if (option, value) in NOT_YET_AVAILABLE:
+    for option, value in sorted(NOT_YET_AVAILABLE, key=str):
+        if answers[option] == value:
             shown = str(value).lower() if isinstance(value, bool) else value
             yield (
                 f"{option}={shown} is not available in this version of the template yet:"

@@ -39,7 +39,7 @@ from tests.baking import TEMPLATE_DIR, bake, parse_structured, read_env_file, te
 BIN = Path(sys.executable).parent
 KUBERNETES_VERSION = "1.37.0"
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
-JINJA_DEBRIS = re.compile(r"\{\{|\{%|\{#|%\}|#\}|cookiecutter")
+JINJA_DEBRIS = re.compile(r"\{\{|\{%|\{#|%\}|#\}|cookiecutter\.")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
 
 
