@@ -35,6 +35,7 @@ import pytest
 import yaml
 
 from tests.baking import TEMPLATE_DIR, bake, parse_structured, read_env_file, text_files
+from tests.test_hooks import cookiecutter_cli
 
 BIN = Path(sys.executable).parent
 KUBERNETES_VERSION = "1.37.0"
@@ -371,9 +372,13 @@ def test_kubernetes_files_hold_no_template_debris(kube):
         assert not re.search(r"[ \t]$", text, re.M), f"trailing whitespace in {path}"
 
 
-def test_sqlite_with_kubernetes_is_refused(cookies):
-    result = cookies.bake(extra_context={"use_kubernetes": True, "database": "sqlite"})
-    assert result.exit_code != 0
+def test_sqlite_with_kubernetes_is_refused_clearly(tmp_path):
+    result = cookiecutter_cli(tmp_path, {"use_kubernetes": "yes", "database": "sqlite"})
+    assert result.returncode != 0
+    assert "ERROR: use_kubernetes needs a database server that every pod can reach" in (
+        result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 NGINX_CONF = TEMPLATE_DIR / "{{cookiecutter.project_slug}}/deploy/kubernetes/base/nginx.conf"
