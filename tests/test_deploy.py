@@ -597,6 +597,7 @@ def test_workflow_lints_tests_with_services_builds_assets_and_image(workflows, a
     assert docker["needs"] == ["lint", "test"]
     build = [s for s in docker["steps"] if s.get("uses", "").startswith("docker/build-push")]
     assert build and build[0]["with"]["context"] == "."
+    assert build[0]["with"]["target"] == "app"
 
 
 # ---------------------------------------------------------------------------
