@@ -321,6 +321,16 @@ def test_overlays_set_images_scale_and_tls(kube):
         assert command[:4] == ["celery", "--app", f"{slug}.worker:celery_app", "worker"]
 
 
+def test_a_plain_docker_build_produces_the_app_image(kube):
+    """Render and Railway build the Dockerfile's last stage (they take no target):
+    it must be the app, also when other stages (nginx) are added."""
+    stages = re.findall(
+        r"^FROM\s+(\S+)(?:\s+AS\s+(\S+))?", (kube.project / "Dockerfile").read_text(), re.M
+    )
+    base, name = stages[-1]
+    assert name == "app" or base == "app", f"the last stage is {name or base}, not the app"
+
+
 def test_release_job_runs_the_release_task(kube):
     if kube.answers["database"] == "none":
         assert not (kube.root / "base/release.yaml").exists()
