@@ -79,7 +79,7 @@ def variant_id(answers):
     return "-".join(
         f"{k.removeprefix('use_')}" if v is True else str(v)
         for k, v in answers.items()
-        if v is not False
+        if v is not False and (k, v) not in {("frontend", "none"), ("css", "plain")}
     )
 
 
@@ -518,14 +518,15 @@ def test_nginx_sidecar_config_serves_static_files_and_passes_proxy_headers():
 
 # Every database, Redis with and without Celery, and the asset build. The
 # Render and Railway tests below read the same bakes.
+NO_ASSETS = dict(frontend="none", css="plain")
 CI_VARIANTS = [
-    dict(database="postgresql"),
-    dict(database="sqlite"),
-    dict(database="mysql", use_redis=True, use_celery=True),
-    dict(database="mongodb", use_redis=True),
-    dict(database="none"),
+    dict(database="postgresql", **NO_ASSETS),
+    dict(database="sqlite", **NO_ASSETS),
+    dict(database="mysql", use_redis=True, use_celery=True, **NO_ASSETS),
+    dict(database="mongodb", use_redis=True, **NO_ASSETS),
+    dict(database="none", **NO_ASSETS),
     dict(database="postgresql", frontend="htmx", css="tailwind"),
-    dict(database="sqlite", css="tailwind"),
+    dict(database="sqlite", frontend="none", css="tailwind"),
 ]
 
 
@@ -599,7 +600,7 @@ def test_workflow_lints_tests_with_services_builds_assets_and_image(workflows, a
         assert "DATABASE_URL" not in env
     assert ("REDIS_URL" in env) == bool(answers.get("use_redis"))
 
-    assets = answers.get("frontend", "none") != "none" or answers.get("css") == "tailwind"
+    assets = answers["frontend"] != "none" or answers["css"] == "tailwind"
     assert ("./run assets" in runs("test")) == assets
     assert (project / "assets/package.json").exists() == assets
 
