@@ -16,6 +16,7 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import re
 import shutil
 import signal
@@ -247,6 +248,7 @@ def test_nginx_is_a_sidecar_in_the_web_pod_exactly_when_chosen(kube):
         assert set(containers) == {"web", "nginx"}
         nginx = containers["nginx"]
         assert nginx["image"].startswith("nginx:")
+        assert nginx["command"] == SIDECAR_NGINX_COMMAND
         assert {"name": "nginx", "containerPort": 8080} in nginx["ports"]
         assert port["targetPort"] == "nginx"
         (copy,) = pod["initContainers"]
@@ -392,6 +394,7 @@ def test_sqlite_with_kubernetes_is_refused_clearly(tmp_path):
 
 
 NGINX_CONF = TEMPLATE_DIR / "{{cookiecutter.project_slug}}/deploy/kubernetes/base/nginx.conf"
+SIDECAR_NGINX_COMMAND = ["nginx", "-e", "stderr", "-c", "/etc/nginx/kubernetes/nginx.conf"]
 
 
 def free_port():
@@ -439,7 +442,7 @@ def test_nginx_sidecar_config_serves_static_files_and_passes_proxy_headers():
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     nginx = None
     try:
-        root.chmod(0o755)  # nginx's workers run as nobody when the master is root
+        root.chmod(0o755)
         css = root / "static/css"
         css.mkdir(parents=True)
         digest = "0123456789abcdef0123456789abcdef"
@@ -460,8 +463,13 @@ def test_nginx_sidecar_config_serves_static_files_and_passes_proxy_headers():
             assert old in conf, old
             conf = conf.replace(old, new)
         (root / "nginx.conf").write_text(conf)
+        # As in the pod: the sidecar's command, as user 1000 (when we are root).
+        command = [*SIDECAR_NGINX_COMMAND[:-1], str(root / "nginx.conf")]
+        if os.geteuid() == 0 and shutil.which("setpriv"):
+            command = ["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", *command]
+            os.chown(root / "tmp", 1000, 1000)
         nginx = subprocess.Popen(
-            ["nginx", "-p", str(root), "-e", "stderr", "-c", str(root / "nginx.conf")],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
