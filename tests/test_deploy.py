@@ -629,6 +629,10 @@ def test_render_blueprint_and_railway_config_build_the_dockerfile(workflows, ans
     database = answers["database"]
     redis, celery = answers.get("use_redis", False), answers.get("use_celery", False)
 
+    for name in ("render.yaml", "railway.json"):
+        text = (project / name).read_text()
+        assert not JINJA_DEBRIS.search(text) and "\n\n\n" not in text, name
+        assert not re.search(r"[ \t]$", text, re.M), f"trailing whitespace in {name}"
     blueprint = parse_structured(project / "render.yaml")
     assert set(blueprint) <= {"services", "databases", "envVarGroups"}
     services = {s["name"]: s for s in blueprint["services"]}
