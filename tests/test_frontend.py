@@ -39,10 +39,10 @@ PACKAGES = {
 SIGNATURES = {
     "htmx": ["htmx:"],
     "hotwire": ["turbo-frame", "data-controller"],
-    "alpinejs": ["x-data"],
+    "alpinejs": ["alpine:init"],
     "vue": ["__vue_app__"],
     "react": ["react.transitional.element"],
-    "jquery": ['jquery:"4.'],
+    "jquery": ["Syntax error, unrecognized expression"],
 }
 BUILD_TOOLS = {"esbuild", "tailwindcss", "@tailwindcss/cli"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -238,7 +238,8 @@ def test_bundle_builds_holds_only_its_library_and_is_digested(built_projects, fr
         assert not bundle.exists()
     else:
         text = bundle.read_text()
-        assert len(text.splitlines()) < 50, "the bundle is not minified"
+        code = max(text.splitlines(), key=len)  # the rest is license comments
+        assert len(code) > 0.8 * len(text), "the bundle is not minified"
         for other, signatures in SIGNATURES.items():
             present = [s for s in signatures if s in text]
             if other == frontend:
