@@ -31,7 +31,7 @@ REFERENCES = {
         ["@hotwired/turbo/dist/turbo.es2017-esm.js", "@hotwired/stimulus/dist/stimulus.js"],
         True,
     ),
-    "alpinejs": (["alpinejs/dist/module.esm.min.js"], False),
+    "alpinejs": (["@alpinejs/csp/dist/module.esm.min.js"], False),
     "vue": (["vue/dist/vue.runtime.global.prod.js"], False),
     "react": (
         [

@@ -31,7 +31,7 @@ PAIR_IDS = [f"{frontend}-{css}" for frontend, css in PAIRS]
 PACKAGES = {
     "htmx": {"htmx.org"},
     "hotwire": {"@hotwired/turbo", "@hotwired/stimulus"},
-    "alpinejs": {"alpinejs"},
+    "alpinejs": {"@alpinejs/csp"},
     "vue": {"vue"},
     "react": {"react", "react-dom"},
     "jquery": {"jquery"},
@@ -87,7 +87,7 @@ def test_pair_is_lint_clean_and_its_docker_files_are_valid(baked):
         assert result.returncode == 0, result.stderr
     for path in text_files(project):
         if "templates" not in path.parts:
-            assert not re.search(r"\{\{|\{%|cookiecutter", path.read_text()), path
+            assert not re.search(r"\{\{|\{%|cookiecutter\.", path.read_text()), path
 
 
 def test_pair_leaves_no_other_version_behind(baked):
@@ -238,8 +238,8 @@ def test_bundle_builds_holds_only_its_library_and_is_digested(built_projects, fr
         assert not bundle.exists()
     else:
         text = bundle.read_text()
-        code = max(text.splitlines(), key=len)  # the rest is license comments
-        assert len(code) > 0.8 * len(text), "the bundle is not minified"
+        code = text.split("\n/*")[0]  # esbuild moves license comments to the end
+        assert len(code) / len(code.splitlines()) > 1000, "the bundle is not minified"
         for other, signatures in SIGNATURES.items():
             present = [s for s in signatures if s in text]
             if other == frontend:
@@ -273,7 +273,13 @@ def browser():
 
 
 def demo_is_live(page, frontend):
-    """Interact with the demo and wait for the DOM to show that it worked."""
+    """Interact with the demo and wait for the DOM to show that it worked.
+
+    Waits use locators, which run outside the page: the app's
+    Content-Security-Policy forbids the eval that wait_for_function needs.
+    """
+    from playwright.sync_api import expect
+
     if frontend == "htmx":
         page.click("#demo button")
         page.wait_for_selector("#greeting-slot #greeting")
@@ -288,9 +294,7 @@ def demo_is_live(page, frontend):
         assert page.url.endswith("/demo/second-page")
         assert page.evaluate("window.notReloaded") is True, "Turbo Drive did not navigate"
         page.click("[data-controller=counter] button")
-        page.wait_for_function(
-            "document.querySelector('[data-counter-target=count]').textContent === '1'"
-        )
+        expect(page.locator("[data-counter-target=count]")).to_have_text("1")
     elif frontend in {"alpinejs", "jquery"}:
         assert page.query_selector("#server-message") is None
         page.click("#demo button")
@@ -301,9 +305,7 @@ def demo_is_live(page, frontend):
         first = page.inner_text("#server-message time")
         assert page.inner_text("#server-message").startswith("Hello from My Flask App at ")
         page.click("#demo button")
-        page.wait_for_function(
-            f"document.querySelector('#server-message time').textContent !== {first!r}"
-        )
+        expect(page.locator("#server-message time")).not_to_have_text(first)
 
 
 @pytest.mark.slow

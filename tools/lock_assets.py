@@ -1,6 +1,6 @@
 """Regenerate the lockfiles of assets/package.json, one per frontend and css pair.
 
-    ./run lock-assets        (or: .venv/bin/python tools/lock_assets.py)
+    .venv/bin/python tools/lock_assets.py [htmx-plain ...]   (default: every pair)
 
 Each pair is baked into a temporary folder, `npm install --package-lock-only`
 resolves its exact pins against the registry, and the lockfile is stored as
@@ -57,8 +57,11 @@ def lock(frontend, css, workdir):
 
 
 def main():
+    wanted = set(sys.argv[1:])
     with tempfile.TemporaryDirectory() as workdir:
         for frontend, css in pairs():
+            if wanted and f"{frontend}-{css}" not in wanted:
+                continue
             print(f"locking {frontend} + {css}", flush=True)
             lock(frontend, css, Path(workdir))
     return 0
