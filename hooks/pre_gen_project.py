@@ -28,9 +28,6 @@ VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\Z")
 
 # Option values declared at the prompt whose implementation has not landed yet.
 NOT_YET_AVAILABLE = {
-    ("frontend", value) for value in ("htmx", "hotwire", "alpinejs", "vue", "react", "jquery")
-} | {
-    ("css", "tailwind"),
     ("database", "mysql"),
     ("database", "mongodb"),
     ("database", "none"),

@@ -6,6 +6,9 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
+{% if cookiecutter.frontend != "none" -%}
+from {{ cookiecutter.package_name }}.blueprints.demo import demo
+{% endif -%}
 from {{ cookiecutter.package_name }}.blueprints.page import page
 from {{ cookiecutter.package_name }}.blueprints.up import up
 from {{ cookiecutter.package_name }}.errors import render_error
@@ -38,6 +41,9 @@ def create_app(settings_override=None):
 
     app.register_blueprint(page)
     app.register_blueprint(up)
+{%- if cookiecutter.frontend != "none" %}
+    app.register_blueprint(demo)
+{%- endif %}
     app.register_error_handler(HTTPException, render_error)
 
     return app
