@@ -32,10 +32,38 @@ PKG = ANSWERS["package_name"]
 # The manifest: which paths belong to which option value. A path listed under
 # any value is kept only when one of the values it is listed under was chosen;
 # paths listed nowhere belong to every variant.
+SQL = [
+    "alembic.ini",
+    "db",
+    f"{PKG}/models.py",
+    "tests/test_migrations.py",
+]
+MONGODB = [f"{PKG}/mongo.py", f"{PKG}/notes.py"]
+# The home page that lists the example notes; without a database, a plain one.
+NOTES_PAGE = [f"{PKG}/blueprints/page/templates", "tests/test_notes.py"]
+PLAIN_PAGE = [f"{PKG}/templates/page"]
 MANIFEST = {
     "database": {
-        "postgresql": ["alembic.ini", "db", f"{PKG}/models.py"],
-        "sqlite": ["alembic.ini", "db", f"{PKG}/models.py"],
+        "postgresql": [*SQL, *NOTES_PAGE],
+        "sqlite": [*SQL, *NOTES_PAGE],
+        "mysql": [*SQL, *NOTES_PAGE],
+        "mongodb": [*MONGODB, *NOTES_PAGE],
+        "none": PLAIN_PAGE,
+    },
+    "use_redis": {
+        True: ["tests/test_cache.py"],
+    },
+    "use_celery": {
+        True: [
+            f"{PKG}/celery_app.py",
+            f"{PKG}/tasks.py",
+            f"{PKG}/worker.py",
+            f"{PKG}/blueprints/tasks",
+            "tests/test_tasks.py",
+        ],
+    },
+    "use_nginx": {
+        True: ["nginx", "tests/test_proxy.py"],
     },
 }
 
@@ -76,6 +104,8 @@ def write_env(root):
     fresh = {
         "SECRET_KEY": secrets.token_urlsafe(64),
         "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
+        "MYSQL_PASSWORD": secrets.token_urlsafe(24),
+        "MONGO_PASSWORD": secrets.token_urlsafe(24),
     }
     lines = []
     for line in (root / ".env.example").read_text().splitlines():

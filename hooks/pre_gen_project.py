@@ -47,12 +47,6 @@ NOT_YET_AVAILABLE = {
     ("frontend", value) for value in ("htmx", "hotwire", "alpinejs", "vue", "react", "jquery")
 } | {
     ("css", "tailwind"),
-    ("database", "mysql"),
-    ("database", "mongodb"),
-    ("database", "none"),
-    ("use_redis", True),
-    ("use_celery", True),
-    ("use_nginx", True),
     ("use_kubernetes", True),
     ("ci", "github"),
 }
