@@ -75,7 +75,7 @@ def test_mongo_url():
     return f"{head}/{name}_test{tail}"
 {%- endif %}
 {%- if cookiecutter.use_redis %}
-{%- if cookiecutter.database in ["postgresql", "sqlite", "mysql"] %}{{ "\n" }}{% endif %}
+{%- if cookiecutter.database != "none" %}{{ "\n" }}{% endif %}
 
 REDIS_URL = os.environ.get("REDIS_URL")
 
