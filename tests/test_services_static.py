@@ -43,7 +43,7 @@ TRACES = {
     "postgresql": re.compile(r"postgres|psycopg", re.I),
     "mysql": re.compile(r"mysql|mariadb", re.I),
     "mongodb": re.compile(r"mongo", re.I),
-    "sql": re.compile(r"sqlalchemy|alembic|flask.db\b|migrat", re.I),
+    "sql": re.compile(r"sqlalchemy|alembic|flask[_-]db|migrat", re.I),
     "database": re.compile(r"database|DATABASE_URL|notes", re.I),
     "redis": re.compile(r"(?i:redis|flask.caching)|\bCACHE_[A-Z]"),
     "celery": re.compile(r"celery|/tasks", re.I),
