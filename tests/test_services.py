@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -27,7 +28,7 @@ import uuid
 import pytest
 
 from tests.baking import bake, clean_env
-from tests.running import create_venv, free_port, get, served
+from tests.running import free_port, get, served, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +73,13 @@ def venvs(tmp_path_factory):
             home.mkdir()
             for name in ("requirements.txt", "requirements-dev.txt"):
                 (home / name).write_text((project / name).read_text())
-            create_venv(home)
+            subprocess.run(["python3", "-m", "venv", str(home / ".venv")], check=True, timeout=120)
+            # --no-compile: byte-compiling every package costs minutes on 2 busy cores.
+            subprocess.run(
+                [str(home / ".venv/bin/pip"), "install", "--quiet", "--no-compile",
+                 "--disable-pip-version-check", "-r", str(home / "requirements-dev.txt")],
+                check=True, timeout=900,
+            )  # fmt: skip
             made[key] = home / ".venv"
         (project / ".venv").symlink_to(made[key])
 
@@ -260,3 +267,56 @@ def test_mongodb_variant_against_a_real_server(cookies, venvs):
     with served(project, gunicorn(port), port, **serve_env(port, **env)):
         assert get(f"http://127.0.0.1:{port}/up")[0] == 200
         assert "GET /up checks every backing service." in get(f"http://127.0.0.1:{port}/")[1]
+
+
+def test_nginx_serves_digested_static_files_and_proxies_the_rest(cookies, venvs, tmp_path):
+    """Debian's nginx runs the generated server block in front of gunicorn.
+
+    Only what belongs to Docker is swapped: the listen port, the static root
+    (the image copies the static folder to /srv/static) and the upstream
+    address (web:8000 on compose's network).
+    """
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    project = bake(cookies, database="sqlite", use_nginx=True)
+    venvs(project)
+    assert run_in(project, ["./run", "release"], timeout=120).returncode == 0
+    assert run_in(project, ["./run", "digest"], timeout=120).returncode == 0
+
+    app_port, proxy_port = free_port(), free_port()
+    conf = (project / "nginx/default.conf").read_text()
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{proxy_port};")
+    conf = conf.replace("root /srv;", f"root {project / 'my_flask_app'};")
+    conf = conf.replace("http://web:8000", f"http://127.0.0.1:{app_port}")
+    (tmp_path / "default.conf").write_text(conf)
+    (tmp_path / "nginx.conf").write_text(
+        f"user root;\npid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        f"  include {tmp_path}/default.conf;\n}}\n"
+    )
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        env = serve_env(app_port, PROXY_COUNT="1")
+        with served(project, gunicorn(app_port), app_port, **env):
+            base = f"http://127.0.0.1:{proxy_port}"
+            status, home = wait_for(f"{base}/", process=proxy)
+            assert status == 200
+            stylesheet = re.search(r'href="(/static/css/app-[0-9a-f]{32}\.css)"', home).group(1)
+            request = urllib.request.Request(base + stylesheet)
+            request.add_header("Accept-Encoding", "gzip")
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                assert response.headers["Content-Encoding"] == "gzip"
+                assert "immutable" in response.headers["Cache-Control"]
+                assert "max-age=31536000" in response.headers["Cache-Control"]
+            # Everything else is gunicorn's answer, errors included.
+            status, body = get(f"{base}/missing-page")
+            assert status == 404 and "Page not found" in body
+            assert json.loads(get(f"{base}/up")[1])["status"] == "ok"
+            assert get(f"{base}/nginx-health") == (200, "ok\n")
+    finally:
+        os.killpg(proxy.pid, signal.SIGTERM)
+        proxy.wait(timeout=15)

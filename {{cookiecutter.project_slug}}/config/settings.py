@@ -74,7 +74,7 @@ MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", 2000)
 {% if cookiecutter.use_redis -%}
 REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-# Flask-Caching, backed by the same Redis; cache.get() and friends in the code.
+# Flask-Caching keeps its entries in the same Redis, under this prefix.
 CACHE_TYPE = "RedisCache"
 CACHE_REDIS_URL = REDIS_URL
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", "{{ cookiecutter.project_slug }}:")
