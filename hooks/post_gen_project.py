@@ -34,7 +34,6 @@ def frontend_files(frontend):
         "assets/esbuild.config.mjs",
         f"assets/js/{ENTRY.get(frontend, f'app.{frontend}.js')}",
         f"{PKG}/templates/layouts/base.scripts.html",
-        f"{PKG}/blueprints/page/templates/page/home.demo.html",
         f"{DEMO}/__init__.py",
         f"{DEMO}/views.{DEMO_VIEWS.get(frontend, 'json')}.py",
         f"{DEMO}/templates/demo/panel.{frontend}.html",
@@ -46,17 +45,42 @@ def frontend_files(frontend):
 # The manifest: which paths belong to which option value. A path listed under
 # any value is kept only when one of the values it is listed under was chosen;
 # paths listed nowhere belong to every variant.
+SQL = [
+    "alembic.ini",
+    "db",
+    f"{PKG}/models.py",
+    "tests/test_migrations.py",
+]
+MONGODB = [f"{PKG}/mongo.py", f"{PKG}/notes.py"]
+# The home page that lists the example notes; without a database, a plain one.
+NOTES_PAGE = [f"{PKG}/blueprints/page/templates", "tests/test_notes.py"]
+PLAIN_PAGE = [f"{PKG}/templates/page"]
 K8S = "deploy/kubernetes/base"
 MANIFEST = {
     "database": {
-        "postgresql": ["alembic.ini", "db", f"{PKG}/models.py", f"{K8S}/release.yaml"],
-        "sqlite": ["alembic.ini", "db", f"{PKG}/models.py"],
-        "mysql": [f"{K8S}/release.yaml"],
-        "mongodb": [f"{K8S}/release.yaml"],
+        "postgresql": [*SQL, *NOTES_PAGE, f"{K8S}/release.yaml"],
+        "sqlite": [*SQL, *NOTES_PAGE],
+        "mysql": [*SQL, *NOTES_PAGE, f"{K8S}/release.yaml"],
+        "mongodb": [*MONGODB, *NOTES_PAGE, f"{K8S}/release.yaml"],
+        "none": PLAIN_PAGE,
+    },
+    "use_redis": {
+        True: ["tests/test_cache.py"],
+    },
+    "use_celery": {
+        True: [
+            f"{PKG}/celery_app.py",
+            f"{PKG}/tasks.py",
+            f"{PKG}/worker.py",
+            f"{PKG}/blueprints/tasks",
+            "tests/test_tasks.py",
+            f"{K8S}/worker.yaml",
+        ],
+    },
+    "use_nginx": {
+        True: ["nginx", "tests/test_proxy.py", f"{K8S}/nginx.conf", f"{K8S}/nginx-sidecar.yaml"],
     },
     "use_kubernetes": {True: ["deploy/kubernetes"]},
-    "use_nginx": {True: [f"{K8S}/nginx.conf", f"{K8S}/nginx-sidecar.yaml"]},
-    "use_celery": {True: [f"{K8S}/worker.yaml"]},
     "ci": {"github": [".github"]},
     "frontend": {frontend: frontend_files(frontend) for frontend in JS_FRONTENDS},
     "css": {
@@ -84,9 +108,6 @@ def chosen_versions(answers):
         moves |= {
             f"assets/js/{entry}": f"assets/js/{entry.replace(f'.{frontend}', '')}",
             f"{PKG}/templates/layouts/base.scripts.html": f"{PKG}/templates/layouts/base.html",
-            f"{PKG}/blueprints/page/templates/page/home.demo.html": (
-                f"{PKG}/blueprints/page/templates/page/home.html"
-            ),
             f"{DEMO}/views.{views}.py": f"{DEMO}/views.py",
             f"{DEMO}/templates/demo/panel.{frontend}.html": f"{DEMO}/templates/demo/panel.html",
             f"tests/test_demo.{views}.py": "tests/test_demo.py",
@@ -145,6 +166,8 @@ def write_env(root):
     fresh = {
         "SECRET_KEY": secrets.token_urlsafe(64),
         "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
+        "MYSQL_PASSWORD": secrets.token_urlsafe(24),
+        "MONGO_PASSWORD": secrets.token_urlsafe(24),
     }
     lines = []
     for line in (root / ".env.example").read_text().splitlines():
