@@ -12,9 +12,10 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy_utils import create_database, database_exists, drop_database
 
-from config import settings
 from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.extensions import db
+
+from config import settings
 
 
 def test_database_url(tmp_path_factory):
