@@ -13,7 +13,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 
-APP_NAME = env.str("APP_NAME", {{ cookiecutter.project_name|pystr }})
+# The trailing comma keeps this call on three lines whatever the name's length,
+# so `ruff format` leaves it as generated.
+APP_NAME = env.str(
+    "APP_NAME",
+    {{ cookiecutter.project_name|pystr }},
+)
 
 # FLASK_DEBUG=1 turns on the debugger, template reloading and the toolbar.
 DEBUG = env.bool("FLASK_DEBUG", False)
