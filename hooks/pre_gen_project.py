@@ -38,6 +38,10 @@ SHADOWED_NAMES = {
     "redis", "ruff", "sqlalchemy", "test", "tests", "werkzeug",
 }  # fmt: skip
 
+# Longer names push the generated import lines (`from <package>.blueprints...`)
+# past ruff's 88 columns, and the new project would fail its own lint.
+MAX_NAME_LENGTH = 40
+
 SLUG = re.compile(r"[a-z][a-z0-9_]*\Z")
 EMAIL = re.compile(r"[^@\s\"'<>,;]+@[^@\s\"'<>,;]+\.[A-Za-z]{2,}\Z")
 VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\Z")
@@ -62,8 +66,10 @@ def name_problems(field, value):
     if not value:
         yield f"{field} is empty: give the project a name with at least one letter."
         return
-    if len(value) > 60:
-        yield f"{field} {value!r} is {len(value)} characters long: use 60 or fewer."
+    if len(value) > MAX_NAME_LENGTH:
+        yield (
+            f"{field} {value!r} is {len(value)} characters long: use {MAX_NAME_LENGTH} or fewer."
+        )
     if value[0].isdigit():
         yield f"{field} {value!r} starts with a digit: start it with a letter."
     elif not SLUG.match(value):
