@@ -28,14 +28,20 @@ ANSWERS = json.loads(
     }|tojson }}"""
 )
 
-# Top-level names the generated project imports or ships; a package with one of
-# these names would shadow it and break the app in confusing ways.
+# Top-level names the generated project or its dependencies import, or that it
+# ships; a package with one of these names would shadow it and break the app in
+# confusing ways. The template's matrix test fails when the project imports a
+# module that is missing here.
 SHADOWED_NAMES = {
     "alembic", "app", "brotli", "celery", "click", "config", "db", "environs",
     "flask", "flask_db", "flask_debugtoolbar", "flask_secrets",
     "flask_sqlalchemy", "flask_static_digest", "gunicorn", "instance",
     "jinja2", "markupsafe", "psycopg", "pymongo", "pymysql", "pytest",
     "redis", "ruff", "sqlalchemy", "test", "tests", "werkzeug",
+    # Imported by the project's tests, or by its pinned dependencies.
+    "sqlalchemy_utils", "dotenv", "marshmallow", "itsdangerous", "blinker",
+    "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
+    "iniconfig", "pygments",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)
