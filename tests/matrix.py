@@ -54,6 +54,12 @@ def _module_assignment(path, name):
     raise LookupError(f"{path.name} assigns no {name}")
 
 
+def hook_constant(name):
+    """A literal constant of the pre-generation hook, read with ast."""
+    node = _module_assignment(HOOKS_DIR / "pre_gen_project.py", name)
+    return ast.literal_eval(ast.unparse(node))
+
+
 def not_yet_available():
     """The hook's NOT_YET_AVAILABLE set, evaluated on its own (no other hook code runs)."""
     node = _module_assignment(HOOKS_DIR / "pre_gen_project.py", "NOT_YET_AVAILABLE")
@@ -157,6 +163,11 @@ def variant_id(combination):
         else:
             parts.append(f"{value}")
     return "-".join(parts) or "default"
+
+
+def longest_name(prefix, length):
+    """A valid slug and package name of exactly `length` characters."""
+    return (prefix + "_" + "x" * length)[:length]
 
 
 def chunks(items, size):

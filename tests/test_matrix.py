@@ -39,6 +39,7 @@ BAKING = [c for c in FULL_PRODUCT if not matrix.expected_refusals(c)]
 STATIC = matrix.static_matrix()
 CHUNK = max(1, min(12, math.ceil(len(STATIC) / 2)))
 STATIC_CHUNKS = matrix.chunks(STATIC, CHUNK)
+LONGEST_NAME = matrix.hook_constant("MAX_NAME_LENGTH")
 
 
 @pytest.fixture(scope="module")
@@ -254,6 +255,21 @@ def trace_problems(project, combination):
     return problems
 
 
+SHADOWED_NAMES = matrix.hook_constant("SHADOWED_NAMES")
+
+
+def shadow_problems(project):
+    """Every module the project imports must be one the hook keeps a package from shadowing."""
+    own = {p.name.removesuffix(".py") for p in project.iterdir() if p.suffix == ".py" or p.is_dir()}
+    problems = set()
+    for where, module in dependency_words(project):
+        top = module.split(".")[0]
+        protected = own | SHADOWED_NAMES | sys.stdlib_module_names
+        if where.endswith(" import") and top not in protected:
+            problems.add(f"imports {top!r}, missing from the hook's SHADOWED_NAMES")
+    return sorted(problems)
+
+
 def run(*args, cwd=None):
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
 
@@ -340,12 +356,15 @@ def test_every_baking_combination_is_static_clean(batch, tmp_path, post_gen_hook
     started = time.perf_counter()
     projects, problems = [], {}
     for index, combination in enumerate(batch):
-        project = bake_quietly(combination, tmp_path, f"variant_{index:02d}")
+        # The longest name the hook accepts: generated lines must fit it too.
+        slug = matrix.longest_name(f"v{index:02d}", LONGEST_NAME)
+        project = bake_quietly(combination, tmp_path, slug)
         projects.append(project)
         problems[project] = (
             file_problems(project)
             + manifest_problems(project, combination, post_gen_hook)
             + trace_problems(project, combination)
+            + shadow_problems(project)
             + compose_problems(project)
         )
     record_property("matrix_baked", len(projects))
