@@ -10,22 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
-ANSWERS = json.loads(
-    r"""{{ {
-        "package_name": cookiecutter.package_name,
-        "project_slug": cookiecutter.project_slug,
-        "license": cookiecutter.license,
-        "python_version": cookiecutter.python_version,
-        "frontend": cookiecutter.frontend,
-        "css": cookiecutter.css,
-        "database": cookiecutter.database,
-        "use_redis": cookiecutter.use_redis,
-        "use_celery": cookiecutter.use_celery,
-        "use_nginx": cookiecutter.use_nginx,
-        "use_kubernetes": cookiecutter.use_kubernetes,
-        "ci": cookiecutter.ci,
-    }|tojson }}"""
-)
+# Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
+ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
 
 PKG = ANSWERS["package_name"]
 

@@ -9,24 +9,8 @@ import keyword
 import re
 import sys
 
-ANSWERS = json.loads(
-    r"""{{ {
-        "project_name": cookiecutter.project_name,
-        "project_slug": cookiecutter.project_slug,
-        "package_name": cookiecutter.package_name,
-        "author_name": cookiecutter.author_name,
-        "email": cookiecutter.email,
-        "version": cookiecutter.version,
-        "frontend": cookiecutter.frontend,
-        "css": cookiecutter.css,
-        "database": cookiecutter.database,
-        "use_redis": cookiecutter.use_redis,
-        "use_celery": cookiecutter.use_celery,
-        "use_nginx": cookiecutter.use_nginx,
-        "use_kubernetes": cookiecutter.use_kubernetes,
-        "ci": cookiecutter.ci,
-    }|tojson }}"""
-)
+# Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
+ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
 
 # Top-level names the generated project or its dependencies import, or that it
 # ships; a package with one of these names would shadow it and break the app in
@@ -111,8 +95,8 @@ def problems(answers):
         yield f"version {answers['version']!r} is not a version like 0.1.0 (PEP 440)."
     if answers["use_celery"] and not answers["use_redis"]:
         yield "use_celery needs Redis as its broker: answer use_redis=yes, or use_celery=no."
-    for option, value in answers.items():
-        if (option, value) in NOT_YET_AVAILABLE:
+    for option, value in sorted(NOT_YET_AVAILABLE, key=str):
+        if answers[option] == value:
             shown = str(value).lower() if isinstance(value, bool) else value
             yield (
                 f"{option}={shown} is not available in this version of the template yet:"

@@ -93,6 +93,16 @@ def test_compose_file_is_valid(default_project, compose_files):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+def test_bandit_finds_nothing_of_medium_or_high_severity(cookies, database):
+    project = bake(cookies, database=database)
+    result = run(
+        str(BIN / "bandit"), "--quiet", "--recursive", ".", "--exclude", "./tests,./.venv",
+        "--severity-level", "medium", cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_dockerfile_is_lint_clean(default_project):
     result = run(str(BIN / "hadolint"), "--no-color", "Dockerfile", cwd=default_project)
     assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr

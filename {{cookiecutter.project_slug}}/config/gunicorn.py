@@ -2,7 +2,8 @@
 
 import multiprocessing
 
-from config.settings import DEBUG, env
+from config.settings import DEBUG, LOG_FORMAT, env
+from {{ cookiecutter.package_name }}.log import FORMATTERS
 
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
 bind = env.str("GUNICORN_BIND", "127.0.0.1:8000")
@@ -12,11 +13,27 @@ timeout = env.int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env.int("GUNICORN_KEEPALIVE", 5)
 
-# "-" sends the access log to stdout and the error log to stderr, where the
-# container runtime collects them; nothing is written to files.
-accesslog = "-"
-errorlog = "-"
-loglevel = env.str("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-
 reload = DEBUG
+
+# Gunicorn's own and access logs go to stdout, formatted like the app's
+# (LOG_FORMAT), so the container runtime collects one stream.
+loglevel = env.str("GUNICORN_LOG_LEVEL", "info")
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"default": FORMATTERS[LOG_FORMAT]},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "default",
+        },
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "propagate": False},
+    },
+}

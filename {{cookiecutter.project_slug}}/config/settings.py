@@ -6,7 +6,7 @@ first, without overriding variables that are already set.
 
 from pathlib import Path
 
-from environs import Env
+from environs import Env, validate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,20 @@ SECRET_KEY = env.str("SECRET_KEY", None)
 
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 
+# "text" for people, "json" (one object per line) for log aggregation.
+LOG_FORMAT = env.str("LOG_FORMAT", "text", validate=validate.OneOf(["text", "json"]))
+
+# Requests with a bigger body get 413 instead of filling memory.
 MAX_CONTENT_LENGTH = env.int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+
+# Cookies travel only over HTTPS outside debugging, never to scripts, and
+# not with cross-site requests.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
+HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
 
 {% if cookiecutter.database in ["postgresql", "sqlite"] -%}
 # Unset, the app runs on an embedded SQLite file in instance/.

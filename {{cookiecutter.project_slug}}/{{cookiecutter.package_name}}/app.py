@@ -11,6 +11,7 @@ from {{ cookiecutter.package_name }}.blueprints.up import up
 from {{ cookiecutter.package_name }}.errors import render_error
 from {{ cookiecutter.package_name }}.extensions import init_extensions
 from {{ cookiecutter.package_name }}.log import configure_logging
+from {{ cookiecutter.package_name }}.security import init_security_headers
 
 # A SECRET_KEY shorter than this, or one of these examples, is not a real one.
 MIN_SECRET_KEY_LENGTH = 32
@@ -33,6 +34,7 @@ def create_app(settings_override=None):
     configure_logging(app)
     ensure_secret_key(app)
     init_extensions(app)
+    init_security_headers(app)
 
     app.register_blueprint(page)
     app.register_blueprint(up)

@@ -11,9 +11,9 @@ page = Blueprint("page", __name__, template_folder="templates")
 def home():
     try:
         notes = db.session.scalars(db.select(Note).order_by(Note.id)).all()
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
         # The page stays up when the database is not; /up reports the failure.
-        current_app.logger.exception("Could not load notes")
+        current_app.logger.warning("Could not load notes: %s", error.__class__.__name__)
         db.session.rollback()
         notes = None
     return render_template("page/home.html", notes=notes)
