@@ -117,6 +117,24 @@ def full_product():
     return product(OPTIONS)
 
 
+def rotated_product():
+    """The full product of the structural options, the rotated options taking turns.
+
+    What the refusal check runs the real hook on: each structural combination
+    once, each value of a rotated option thousands of times. (Cookiecutter
+    renders the whole context into the hook, so 12 times as many combinations
+    would cost 12 times as many hook compilations; MATRIX_FULL=1 does that.)
+    """
+    rotated = [o for o in rotated_options() if o in OPTIONS]
+    structural = OrderedDict((k, v) for k, v in OPTIONS.items() if k not in rotated)
+    combinations = []
+    for index, combination in enumerate(product(structural)):
+        for option in rotated:
+            combination[option] = OPTIONS[option][index % len(OPTIONS[option])]
+        combinations.append({k: combination[k] for k in OPTIONS})
+    return combinations
+
+
 def rotated_options():
     return () if os.environ.get("MATRIX_FULL") else ROTATED
 
