@@ -62,7 +62,16 @@ def markdown(value):
     return MARKDOWN_SPECIALS.sub(r"\\\1", oneline(value))
 
 
+def dnslabel(value, max_length=40):
+    """A Kubernetes/DNS-1123 label: lowercase letters, digits and '-', short enough
+    that suffixes such as "-dev" or "-web" keep it under 63 characters."""
+    label = re.sub(r"[^a-z0-9]+", "-", str(value).lower())[:max_length].strip("-")
+    return label or "app"
+
+
 class TextFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
-        environment.filters.update(oneline=oneline, quoted=quoted, pystr=pystr, markdown=markdown)
+        environment.filters.update(
+            oneline=oneline, quoted=quoted, pystr=pystr, markdown=markdown, dnslabel=dnslabel
+        )

@@ -18,11 +18,18 @@ PKG = ANSWERS["package_name"]
 # The manifest: which paths belong to which option value. A path listed under
 # any value is kept only when one of the values it is listed under was chosen;
 # paths listed nowhere belong to every variant.
+K8S = "deploy/kubernetes/base"
 MANIFEST = {
     "database": {
-        "postgresql": ["alembic.ini", "db", f"{PKG}/models.py"],
+        "postgresql": ["alembic.ini", "db", f"{PKG}/models.py", f"{K8S}/release.yaml"],
         "sqlite": ["alembic.ini", "db", f"{PKG}/models.py"],
+        "mysql": [f"{K8S}/release.yaml"],
+        "mongodb": [f"{K8S}/release.yaml"],
     },
+    "use_kubernetes": {True: ["deploy/kubernetes"]},
+    "use_nginx": {True: [f"{K8S}/nginx.conf", f"{K8S}/nginx-sidecar.yaml"]},
+    "use_celery": {True: [f"{K8S}/worker.yaml"]},
+    "ci": {"github": [".github"]},
 }
 
 # The license texts live side by side; the chosen one becomes LICENSE.
@@ -72,6 +79,18 @@ def write_env(root):
     env.chmod(0o600)
 
 
+def write_kubernetes_secrets(root):
+    """Give each Kubernetes overlay a git-ignored secrets.env with its own SECRET_KEY."""
+    for example in sorted(root.glob("deploy/kubernetes/overlays/*/secrets.env.example")):
+        lines = [
+            f"SECRET_KEY={secrets.token_urlsafe(64)}" if line.startswith("SECRET_KEY=") else line
+            for line in example.read_text().splitlines()
+        ]
+        target = example.with_name("secrets.env")
+        target.write_text("\n".join(lines) + "\n")
+        target.chmod(0o600)
+
+
 def next_steps(slug):
     return f"""
 Your project is ready in ./{slug}
@@ -90,6 +109,7 @@ def main():
     install_license(root, ANSWERS["license"])
     remove_empty_dirs(root)
     write_env(root)
+    write_kubernetes_secrets(root)
     print(next_steps(ANSWERS["project_slug"]))
     return 0
 

@@ -47,8 +47,6 @@ NOT_YET_AVAILABLE = {
     ("use_redis", True),
     ("use_celery", True),
     ("use_nginx", True),
-    ("use_kubernetes", True),
-    ("ci", "github"),
 }
 
 
@@ -95,6 +93,12 @@ def problems(answers):
         yield f"version {answers['version']!r} is not a version like 0.1.0 (PEP 440)."
     if answers["use_celery"] and not answers["use_redis"]:
         yield "use_celery needs Redis as its broker: answer use_redis=yes, or use_celery=no."
+    if answers["use_kubernetes"] and answers["database"] == "sqlite":
+        yield (
+            "use_kubernetes needs a database server that every pod can reach; a SQLite"
+            " file lives in one pod: answer database=postgresql (or mysql, mongodb, none),"
+            " or use_kubernetes=no."
+        )
     for option, value in sorted(NOT_YET_AVAILABLE, key=str):
         if answers[option] == value:
             shown = str(value).lower() if isinstance(value, bool) else value

@@ -1,0 +1,1 @@
+"""Docker test tier: stand-in images and compose stack tests (issue 8)."""
