@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from cookiecutter.main import cookiecutter
 
 from tests import matrix
@@ -146,10 +147,15 @@ def bake_quietly(combination, output_dir, slug):
     return Path(path)
 
 
+GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+
+
 def file_problems(project):
     problems = []
     for path in text_files(project):
         text = path.read_text()
+        if ".github" in path.parts:
+            text = GITHUB_EXPRESSION.sub("", text)  # ${{ ... }} is GitHub Actions' own syntax
         if COOKIECUTTER_DEBRIS.search(text) or (
             not is_flask_template(path) and path.suffix != ".mako" and JINJA_DEBRIS.search(text)
         ):
@@ -159,7 +165,9 @@ def file_problems(project):
         try:
             if path.suffix == ".py":
                 compile(path.read_text(), str(path), "exec")
-            elif path.suffix in {".yaml", ".yml", ".toml", ".json"}:
+            elif path.suffix in {".yaml", ".yml"}:
+                list(yaml.safe_load_all(path.read_text()))  # Kubernetes files hold several
+            elif path.suffix in {".toml", ".json"}:
                 parse_structured(path)
         except Exception as error:  # any parse failure is the finding
             problems.append(f"{relative} does not parse: {error}")
@@ -176,14 +184,16 @@ def manifest_problems(project, combination, post_gen_hook):
     for option, by_value in manifest.items():
         for value, paths in by_value.items():
             (chosen if combination[option] == value else unchosen).update(paths)
-    problems = [
-        f"{p} (of an unchosen option) is present"
-        for p in sorted(unchosen - chosen)
-        if (project / p).exists()
-    ]
-    problems += [
-        f"{p} (of a chosen option) is missing" for p in sorted(chosen) if not (project / p).exists()
-    ]
+    absent = unchosen - chosen
+
+    def inside_absent(path):
+        return any(str(parent) in absent for parent in Path(path).parents)
+
+    # A chosen path inside a folder of an unchosen option goes with that folder.
+    expected = {p for p in chosen if not inside_absent(p)}
+    present = {p for p in chosen | unchosen if (project / p).exists()}
+    problems = [f"{p} (of an unchosen option) is present" for p in sorted(present - expected)]
+    problems += [f"{p} (of a chosen option) is missing" for p in sorted(expected - present)]
     return problems
 
 
