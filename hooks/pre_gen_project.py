@@ -36,18 +36,9 @@ SLUG = re.compile(r"[a-z][a-z0-9_]*\Z")
 EMAIL = re.compile(r"[^@\s\"'<>,;]+@[^@\s\"'<>,;]+\.[A-Za-z]{2,}\Z")
 VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\Z")
 
-# Option values declared at the prompt whose implementation has not landed yet.
-NOT_YET_AVAILABLE = {
-    ("frontend", value) for value in ("htmx", "hotwire", "alpinejs", "vue", "react", "jquery")
-} | {
-    ("css", "tailwind"),
-    ("database", "mysql"),
-    ("database", "mongodb"),
-    ("database", "none"),
-    ("use_redis", True),
-    ("use_celery", True),
-    ("use_nginx", True),
-}
+# Option values declared at the prompt whose implementation has not landed yet
+# (refused with a clear line until then). Every value is implemented today.
+NOT_YET_AVAILABLE = set()
 
 
 def name_problems(field, value):

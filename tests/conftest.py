@@ -84,3 +84,12 @@ def pytest_terminal_summary(terminalreporter, config):
     SUMMARY_FILE.write_text(
         json.dumps({"finished": time.time(), "counts": _COUNTS, "timings": walls}, indent=2) + "\n"
     )
+
+
+def pytest_collection_modifyitems(items):
+    # One Docker engine, one set of stand-in images: the docker tier runs in a
+    # single xdist worker (./run test uses --dist loadgroup) while the rest
+    # spreads over the others.
+    for item in items:
+        if item.get_closest_marker("docker"):
+            item.add_marker(pytest.mark.xdist_group("docker"))

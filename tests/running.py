@@ -63,7 +63,7 @@ def wait_for(url, deadline_seconds=60, process=None):
 
 
 @contextmanager
-def served(project, command, port, **env):
+def served(project, command, port, startup_seconds=60, **env):
     """Run a server command in the project; stop it with SIGTERM afterwards."""
     log = project / f"server-{port}.log"
     with open(log, "w") as out:
@@ -76,7 +76,7 @@ def served(project, command, port, **env):
             start_new_session=True,
         )
         try:
-            wait_for(f"http://127.0.0.1:{port}/up", process=process)
+            wait_for(f"http://127.0.0.1:{port}/up", startup_seconds, process=process)
             yield process
         finally:
             if process.poll() is None:

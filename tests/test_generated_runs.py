@@ -54,6 +54,7 @@ def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
         installed_project,
         ["./run", "start"],
         port,
+        startup_seconds=300,  # npm ci and the asset build come first
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
     ) as server:
@@ -68,6 +69,10 @@ def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
         stylesheet = re.search(r'href="(/static/css/app-[0-9a-f]{32}\.css)"', home)
         assert stylesheet, "the page does not link the digested stylesheet"
         assert get(f"http://127.0.0.1:{port}{stylesheet.group(1)}")[0] == 200
+        # The default frontend (htmx) is built by ./run start and digested too.
+        script = re.search(r'src="(/static/js/app-[0-9a-f]{32}\.js)"', home)
+        assert script, "the page does not link the digested bundle"
+        assert get(f"http://127.0.0.1:{port}{script.group(1)}")[0] == 200
         assert get(f"http://127.0.0.1:{port}/missing")[0] == 404
     assert server.returncode == 0, server.output
     assert "Shutting down: Master" in server.output

@@ -20,12 +20,12 @@ REFUSALS = [
     ({"project_slug": "json"}, "would shadow the module 'json'"),
     ({"project_name": "???"}, "project_name '???' has no letter or digit"),
     ({"project_name": ""}, "project_name '' has no letter or digit"),
-    ({"frontend": "react"}, "frontend=react is not available in this version of the template yet"),
     ({"package_name": "my-app"}, "package_name 'my-app' may contain only"),
     ({"package_name": "celery"}, "package_name 'celery' would shadow"),
     ({"email": "not-an-email"}, "email 'not-an-email' is not an email address"),
     ({"version": "one"}, "version 'one' is not a version"),
     ({"use_celery": "yes"}, "use_celery needs Redis as its broker"),
+    ({"use_kubernetes": "yes", "database": "sqlite"}, "use_kubernetes needs a database server"),
 ]
 
 

@@ -43,7 +43,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
 HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
 
-{% if cookiecutter.database in ["postgresql", "sqlite"] -%}
+{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 # Unset, the app runs on an embedded SQLite file in instance/.
 SQLALCHEMY_DATABASE_URI = env.str(
     "DATABASE_URL",
@@ -63,9 +63,68 @@ if SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
     SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
         "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", 2)
     }
+{%- elif cookiecutter.database == "mysql" %}
+
+# mysql:// and mariadb:// URLs get the PyMySQL driver, which speaks to both.
+for scheme in ("mysql://", "mariadb://"):
+    if SQLALCHEMY_DATABASE_URI.startswith(scheme):
+        SQLALCHEMY_DATABASE_URI = SQLALCHEMY_DATABASE_URI.replace(
+            scheme, "mysql+pymysql://", 1
+        )
+if SQLALCHEMY_DATABASE_URI.startswith("mysql"):
+    # Fail fast when the server is unreachable instead of hanging a worker, and
+    # store full Unicode (emoji included).
+    SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", 2),
+        "charset": "utf8mb4",
+    }
 {%- endif %}
 
 FLASK_DB_SEEDS_PATH = str(BASE_DIR / "db" / "seeds.py")
+
+{% elif cookiecutter.database == "mongodb" -%}
+# The database is the one the URL names.
+MONGO_URL = env.str("MONGO_URL", "mongodb://127.0.0.1:27017/{{ cookiecutter.project_slug }}")
+# Fail fast when the server is unreachable instead of hanging a worker.
+MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", 2000)
+
+{% endif -%}
+{% if cookiecutter.use_redis -%}
+REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Flask-Caching keeps its entries in the same Redis, under this prefix.
+CACHE_TYPE = "RedisCache"
+CACHE_REDIS_URL = REDIS_URL
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", "{{ cookiecutter.project_slug }}:")
+CACHE_DEFAULT_TIMEOUT = env.int("CACHE_DEFAULT_TIMEOUT", 300)
+# A cache that does not answer makes pages slower, never broken.
+CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+
+{% endif -%}
+{% if cookiecutter.use_celery -%}
+# Celery reads the lowercase keys of this dict (see {{ cookiecutter.package_name }}/celery_app.py).
+CELERY = {
+    "broker_url": env.str("CELERY_BROKER_URL", REDIS_URL),
+    "result_backend": env.str("CELERY_RESULT_BACKEND", REDIS_URL),
+    "result_expires": env.int("CELERY_RESULT_EXPIRES", 24 * 60 * 60),
+    "task_ignore_result": True,
+    "broker_connection_retry_on_startup": True,
+    "worker_hijack_root_logger": False,
+    # `celery beat` (the beat service in compose.yaml) sends these on a schedule.
+    "beat_schedule": {
+        "hello-every-hour": {
+            "task": "{{ cookiecutter.package_name }}.tasks.say_hello",
+            "schedule": 60 * 60,
+            "args": ["the scheduler"],
+        },
+    },
+}
+
+{% endif -%}
+{% if cookiecutter.use_nginx -%}
+# How many proxies in front of the app set X-Forwarded-* headers: 1 behind the
+# nginx service of compose.yaml, 0 (trust none) when clients reach gunicorn.
+PROXY_COUNT = env.int("PROXY_COUNT", 0)
 
 {% endif -%}
 FLASK_STATIC_DIGEST_COMPRESSION = ["gzip", "brotli"]

@@ -1,21 +1,54 @@
-"""Fixtures: the app under test runs on a throwaway database.
+{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+"""Fixtures: the app under test runs on throwaway data.
+{%- if sql %}
 
 The tests use the server that DATABASE_URL names (from the environment or
 .env), in a database of the same name plus "_test", so development data is
 never touched. With DATABASE_URL unset they use a SQLite file in a temporary
 folder. Migrations, not create_all(), build the schema, so they are tested too.
-"""
+{%- elif cookiecutter.database == "mongodb" %}
+
+The tests use the MongoDB server that MONGO_URL names, in a database of the
+same name plus "_test", so development data is never touched. With MONGO_URL
+unset, the tests that need a server are skipped, and say so.
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+
+With REDIS_URL set, the cache{% if cookiecutter.use_celery %} and Celery{% endif %} use that Redis, under a prefix of
+their own; unset, the cache lives in memory and the tests that need Redis
+are skipped, and say so.
+{%- endif %}
+{%- if cookiecutter.database != "none" or cookiecutter.use_redis %}
+{% endif %}"""
+{%- if cookiecutter.database == "mongodb" or cookiecutter.use_redis %}
+
+import os
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+import uuid
+{%- endif %}
 
 import pytest
+{%- if sql %}
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy_utils import create_database, database_exists, drop_database
+{%- elif cookiecutter.database == "mongodb" %}
+from pymongo.uri_parser import parse_uri
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.app import create_app
+{%- if sql %}
 from {{ cookiecutter.package_name }}.extensions import db
+{%- elif cookiecutter.database == "mongodb" %}
+from {{ cookiecutter.package_name }}.extensions import mongo
+{%- endif %}
+{%- if cookiecutter.database != "none" or cookiecutter.use_celery %}
 
 from config import settings
+{%- endif %}
+{%- if sql %}
 
 
 def test_database_url(tmp_path_factory):
@@ -33,6 +66,43 @@ def alembic_config(app):
     config.attributes["app"] = app
     config.attributes["keep_logging"] = True
     return config
+{%- elif cookiecutter.database == "mongodb" %}
+
+MONGO_URL = os.environ.get("MONGO_URL")
+
+
+def test_mongo_url():
+    """settings.MONGO_URL with "_test" added to the database name."""
+    url = settings.MONGO_URL
+    name = parse_uri(url)["database"]
+    head, _, tail = url.partition(f"/{name}")
+    return f"{head}/{name}_test{tail}"
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+{%- if cookiecutter.database != "none" %}{{ "\n" }}{% endif %}
+
+REDIS_URL = os.environ.get("REDIS_URL")
+
+
+def redis_settings():
+    if not REDIS_URL:
+        return {"CACHE_TYPE": "SimpleCache", "CACHE_OPTIONS": None}
+    # A prefix{% if cookiecutter.use_celery %} and a task queue{% endif %} of this run's own: nothing collides.
+    run = uuid.uuid4().hex[:12]
+    return {
+        "CACHE_KEY_PREFIX": f"test-{run}:",
+{%- if cookiecutter.use_celery %}
+        "CELERY": {**settings.CELERY, "task_default_queue": f"test-{run}"},
+{%- endif %}
+    }
+
+
+@pytest.fixture
+def redis_server():
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set: the tests that need Redis are skipped")
+{%- endif %}
+{%- if sql %}
 
 
 @pytest.fixture(scope="session")
@@ -43,15 +113,50 @@ def database_url(tmp_path_factory):
     create_database(url)
     yield url
     drop_database(url)
+{%- endif %}
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+def overrides({% if sql %}database_url{% endif %}):
+    """What every app under test overrides; a test may override more."""
+    return {
+        "TESTING": True,
+{%- if sql %}
+        "SQLALCHEMY_DATABASE_URI": database_url,
+{%- elif cookiecutter.database == "mongodb" %}
+        "MONGO_URL": test_mongo_url(),
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+        **redis_settings(),
+{%- endif %}
+    }
+
+
+@pytest.fixture(scope="session")
+def app(overrides):
+{%- if sql %}
+    app = create_app(overrides)
     command.upgrade(alembic_config(app), "head")
     yield app
     with app.app_context():
         db.engine.dispose()
+{%- elif cookiecutter.database == "mongodb" %}
+    app = create_app(overrides)
+    yield app
+    if MONGO_URL:
+        with app.app_context():
+            mongo.client.drop_database(mongo.db.name)
+{%- else %}
+    return create_app(overrides)
+{%- endif %}
+{%- if cookiecutter.database == "mongodb" %}
+
+
+@pytest.fixture
+def mongo_server():
+    if not MONGO_URL:
+        pytest.skip("MONGO_URL is not set: the tests that need MongoDB are skipped")
+{%- endif %}
 
 
 @pytest.fixture
@@ -63,6 +168,7 @@ def client(app):
 def app_context(app):
     with app.app_context():
         yield
+{%- if sql %}
 
 
 @pytest.fixture
@@ -76,7 +182,57 @@ def unreachable_database_url(database_url):
 
 
 @pytest.fixture
-def app_without_database(unreachable_database_url):
+def app_without_database(overrides, unreachable_database_url):
     return create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": unreachable_database_url}
+        {
+            **overrides,
+{%- if cookiecutter.use_redis %}
+            # A cache of its own: nothing the other apps cached can hide the outage.
+            **redis_settings(),
+{%- endif %}
+            "SQLALCHEMY_DATABASE_URI": unreachable_database_url,
+        }
     )
+{%- elif cookiecutter.database == "mongodb" %}
+
+
+@pytest.fixture
+def app_without_database(overrides):
+    # Port 1 on the loopback interface: nothing listens there.
+    return create_app(
+        {
+            **overrides,
+{%- if cookiecutter.use_redis %}
+            # A cache of its own: nothing the other apps cached can hide the outage.
+            **redis_settings(),
+{%- endif %}
+            "MONGO_URL": "mongodb://127.0.0.1:1/unreachable",
+            "MONGO_TIMEOUT_MS": 200,
+        }
+    )
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+
+
+@pytest.fixture
+def app_without_redis(overrides):
+    # Port 1 on the loopback interface: nothing listens there.
+    unreachable = "redis://127.0.0.1:1/0"
+{%- if sql %}
+    app = create_app(
+{%- else %}
+    return create_app(
+{%- endif %}
+        {
+            **overrides,
+            "REDIS_URL": unreachable,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": unreachable,
+        }
+    )
+{%- if sql %}
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+{%- endif %}
+{%- endif %}

@@ -5,12 +5,24 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+{%- if cookiecutter.use_nginx %}
+from werkzeug.middleware.proxy_fix import ProxyFix
+{%- endif %}
 
+{% if cookiecutter.frontend != "none" -%}
+from {{ cookiecutter.package_name }}.blueprints.demo import demo
+{% endif -%}
 from {{ cookiecutter.package_name }}.blueprints.page import page
+{%- if cookiecutter.use_celery %}
+from {{ cookiecutter.package_name }}.blueprints.tasks import tasks
+{%- endif %}
 from {{ cookiecutter.package_name }}.blueprints.up import up
 from {{ cookiecutter.package_name }}.errors import render_error
 from {{ cookiecutter.package_name }}.extensions import init_extensions
 from {{ cookiecutter.package_name }}.log import configure_logging
+{%- if cookiecutter.database == "mongodb" %}
+from {{ cookiecutter.package_name }}.notes import db_cli
+{%- endif %}
 from {{ cookiecutter.package_name }}.security import init_security_headers
 
 # A SECRET_KEY shorter than this, or one of these examples, is not a real one.
@@ -28,7 +40,7 @@ def create_app(settings_override=None):
     if settings_override:
         app.config.update(settings_override)
 
-    # Home of the default SQLite file; never inside the package.
+    # {% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] %}Home of the default SQLite file{% else %}Flask's instance folder, for local files{% endif %}; never inside the package.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     configure_logging(app)
@@ -38,7 +50,24 @@ def create_app(settings_override=None):
 
     app.register_blueprint(page)
     app.register_blueprint(up)
+{%- if cookiecutter.frontend != "none" %}
+    app.register_blueprint(demo)
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+    app.register_blueprint(tasks)
+{%- endif %}
     app.register_error_handler(HTTPException, render_error)
+{%- if cookiecutter.database == "mongodb" %}
+    app.cli.add_command(db_cli)
+{%- endif %}
+{%- if cookiecutter.use_nginx %}
+
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: take the client's address, scheme and host from the
+        # X-Forwarded-* headers that the proxy sets, and from nobody else.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+{%- endif %}
 
     return app
 

@@ -1,4 +1,4 @@
-"""Error pages that never depend on the database or other services."""
+"""Error pages that never depend on a backing service being up."""
 
 from flask import render_template
 

@@ -1,14 +1,50 @@
 """Flask extensions, created once and bound to each app by init_extensions()."""
 
+{% if cookiecutter.use_redis -%}
+from flask_caching import Cache
+{% endif -%}
+{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 from flask_sqlalchemy import SQLAlchemy
+{% endif -%}
 from flask_static_digest import FlaskStaticDigest
+{%- if cookiecutter.use_redis %}
+from redis import Redis
+{%- endif %}
+{%- if cookiecutter.use_celery or cookiecutter.database == "mongodb" %}{{ "\n" }}{% endif %}
+{%- if cookiecutter.use_celery %}
+from {{ cookiecutter.package_name }}.celery_app import init_celery
+{%- endif %}
+{%- if cookiecutter.database == "mongodb" %}
+from {{ cookiecutter.package_name }}.mongo import Mongo
+{%- endif %}
 
+{% if cookiecutter.use_redis -%}
+cache = Cache()
+{% endif -%}
+{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 db = SQLAlchemy()
+{% elif cookiecutter.database == "mongodb" -%}
+mongo = Mongo()
+{% endif -%}
 static_digest = FlaskStaticDigest()
 
 
 def init_extensions(app):
+{%- if cookiecutter.database in ["postgresql", "sqlite", "mysql"] %}
     db.init_app(app)
+{%- elif cookiecutter.database == "mongodb" %}
+    mongo.init_app(app)
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+    cache.init_app(app)
+    # The client /up pings; the cache keeps its own connections.
+    app.extensions["redis"] = Redis.from_url(
+        app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=2
+    )
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+    init_celery(app)
+{%- endif %}
     static_digest.init_app(app)
     if app.debug and not app.testing:
         # Imported here so production never loads the toolbar at all.

@@ -15,7 +15,13 @@ from secure import (
     XFrameOptions,
 )
 
+{% if cookiecutter.frontend == "hotwire" -%}
+# Turbo inserts a <style> element for its progress bar: this hash allows that
+# one stylesheet (of @hotwired/turbo 8.0.23; when an upgrade changes it, the
+# browser's console names the new hash).
+TURBO_PROGRESS_BAR_STYLE = "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='"
 
+{% endif %}
 def content_security_policy():
     return (
         ContentSecurityPolicy()
@@ -26,7 +32,7 @@ def content_security_policy():
         .img_src("'self'", "data:")
         .object_src("'none'")
         .script_src("'self'")
-        .style_src("'self'")
+        .style_src("'self'"{% if cookiecutter.frontend == "hotwire" %}, TURBO_PROGRESS_BAR_STYLE{% endif %})
     )
 
 

@@ -1,8 +1,32 @@
+{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+{%- if cookiecutter.database == "none" -%}
+from flask import Blueprint, render_template
+{%- if cookiecutter.use_redis %}
+
+from {{ cookiecutter.package_name }}.extensions import cache
+{%- endif %}
+
+page = Blueprint("page", __name__)
+
+
+@page.get("/")
+{%- if cookiecutter.use_redis %}
+@cache.cached(timeout=60)
+{%- endif %}
+def home():
+    return render_template("page/home.html")
+{%- else -%}
 from flask import Blueprint, current_app, render_template
+{%- if sql %}
 from sqlalchemy.exc import SQLAlchemyError
 
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import Note
+from {{ cookiecutter.package_name }}.models import note_titles
+{%- else %}
+from pymongo.errors import PyMongoError
+
+from {{ cookiecutter.package_name }}.notes import note_titles
+{%- endif %}
 
 page = Blueprint("page", __name__, template_folder="templates")
 
@@ -10,10 +34,13 @@ page = Blueprint("page", __name__, template_folder="templates")
 @page.get("/")
 def home():
     try:
-        notes = db.session.scalars(db.select(Note).order_by(Note.id)).all()
-    except SQLAlchemyError as error:
+        notes = note_titles()
+    except {% if sql %}SQLAlchemyError{% else %}PyMongoError{% endif %} as error:
         # The page stays up when the database is not; /up reports the failure.
         current_app.logger.warning("Could not load notes: %s", error.__class__.__name__)
+{%- if sql %}
         db.session.rollback()
+{%- endif %}
         notes = None
     return render_template("page/home.html", notes=notes)
+{%- endif %}

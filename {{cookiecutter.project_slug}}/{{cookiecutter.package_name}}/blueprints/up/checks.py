@@ -1,14 +1,50 @@
+{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 """One check per backing service; each raises when its service does not answer."""
+{%- if cookiecutter.use_redis %}
 
+from flask import current_app
+{%- endif %}
+{%- if sql %}
+{%- if not cookiecutter.use_redis %}{{ "\n" }}{% endif %}
 from sqlalchemy import text
+{%- endif %}
+{%- if sql %}
 
 from {{ cookiecutter.package_name }}.extensions import db
+{%- elif cookiecutter.database == "mongodb" %}
+
+from {{ cookiecutter.package_name }}.extensions import mongo
+{%- endif %}
+{%- if sql %}
 
 
 def database():
     db.session.execute(text("SELECT 1"))
+{%- elif cookiecutter.database == "mongodb" %}
+
+
+def database():
+    mongo.client.admin.command("ping")
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+
+
+def redis():
+    current_app.extensions["redis"].ping()
+{%- endif %}
+{%- if cookiecutter.database != "none" or cookiecutter.use_redis %}
 
 
 CHECKS = {
+{%- if cookiecutter.database != "none" %}
     "database": database,
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+    "redis": redis,
+{%- endif %}
 }
+{%- else %}
+
+# Add a check here for each backing service the app comes to rely on.
+CHECKS = {}
+{%- endif %}

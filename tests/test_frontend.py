@@ -1,0 +1,338 @@
+"""The frontend choice: every frontend x css pair bakes, builds, digests and runs.
+
+The static tests bake each pair and read it. The slow ones install its pinned
+npm packages (npm ci, sharing npm's cache in ~/.npm between pairs), build the
+bundles, run `flask digest compile` and serve the app; the browser ones drive
+Debian's Chromium (never a browser that a tool downloads) against it.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.baking import COOKIECUTTER_JSON, bake, clean_env, parse_structured, text_files
+from tests.running import create_venv, free_port, get, served
+
+BIN = Path(sys.executable).parent
+FRONTENDS = COOKIECUTTER_JSON["frontend"]
+JS_FRONTENDS = [frontend for frontend in FRONTENDS if frontend != "none"]
+CSS = COOKIECUTTER_JSON["css"]
+PAIRS = [(frontend, css) for frontend in FRONTENDS for css in CSS]
+PAIR_IDS = [f"{frontend}-{css}" for frontend, css in PAIRS]
+
+# The npm packages of each frontend, and strings that survive minification in
+# a bundle that includes the library (and in no bundle without it).
+PACKAGES = {
+    "htmx": {"htmx.org"},
+    "hotwire": {"@hotwired/turbo", "@hotwired/stimulus"},
+    "alpinejs": {"@alpinejs/csp"},
+    "vue": {"vue"},
+    "react": {"react", "react-dom"},
+    "jquery": {"jquery"},
+}
+SIGNATURES = {
+    "htmx": ["htmx:"],
+    "hotwire": ["turbo-frame", "data-controller"],
+    "alpinejs": ["alpine:init"],
+    "vue": ["__vue_app__"],
+    "react": ["react.transitional.element"],
+    "jquery": ["Syntax error, unrecognized expression"],
+}
+BUILD_TOOLS = {"esbuild", "tailwindcss", "@tailwindcss/cli"}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def run(*args, cwd, env=None, timeout=300):
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def uses_node(frontend, css):
+    return frontend != "none" or css == "tailwind"
+
+
+# --- Static: every pair bakes into a clean project that holds only its own choice.
+
+
+@pytest.fixture(scope="module", params=PAIRS, ids=PAIR_IDS)
+def baked(request, cookies_session):
+    frontend, css = request.param
+    return frontend, css, bake(cookies_session, frontend=frontend, css=css)
+
+
+def test_pair_is_lint_clean_and_its_docker_files_are_valid(baked):
+    _, _, project = baked
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = run(str(BIN / "ruff"), *command, cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = run(str(BIN / "hadolint"), "--no-color", "Dockerfile", cwd=project)
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+    for files in (["compose.yaml"], ["compose.yaml", "compose.dev.yaml"]):
+        args = [arg for name in files for arg in ("-f", name)]
+        result = run(str(BIN / "docker-compose"), *args, "config", "--quiet", cwd=project)
+        assert result.returncode == 0, result.stderr
+    for path in text_files(project):
+        if "templates" not in path.parts:
+            assert not re.search(r"\{\{|\{%|cookiecutter\.", path.read_text()), path
+
+
+def test_pair_leaves_no_other_version_behind(baked):
+    frontend, css, project = baked
+    leftovers = [
+        p.relative_to(project)
+        for p in project.rglob("*")
+        if ".venv" not in p.parts
+        and (
+            any(f".{other}." in p.name for other in [*FRONTENDS, "json", "scripts", "demo"])
+            or p.name == "tailwind.css"
+            or p.name == "locks"
+        )
+    ]
+    assert leftovers == []
+    words = re.compile(
+        r"htmx|hotwire|@hotwired|stimulus|turbo|alpine|x-data|\bvue\b|react|jquery|tailwind",
+        re.I,
+    )
+    mine = {
+        "htmx": {"htmx", "hx-"},
+        "hotwire": {"hotwire", "@hotwired", "stimulus", "turbo"},
+        "alpinejs": {"alpine", "x-data"},
+        "vue": {"vue"},
+        "react": {"react"},
+        "jquery": {"jquery"},
+        "none": set(),
+    }[frontend] | ({"tailwind"} if css == "tailwind" else set())
+    for path in text_files(project):
+        if path.name == "package-lock.json":
+            continue
+        found = {m.lower() for m in words.findall(path.read_text())}
+        assert found <= mine, f"{path.relative_to(project)} mentions {found - mine}"
+
+
+def test_pair_pins_exact_versions_and_locks_them(baked):
+    frontend, css, project = baked
+    package_json = project / "assets/package.json"
+    if not uses_node(frontend, css):
+        assert not (project / "assets").exists()
+        assert not list(project.rglob("package.json"))
+        return
+    package = parse_structured(package_json)
+    pins = {**package.get("dependencies", {}), **package["devDependencies"]}
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in pins.values()), pins
+    expected = PACKAGES.get(frontend, set()) | (
+        {"tailwindcss", "@tailwindcss/cli"} if css == "tailwind" else set()
+    )
+    if frontend != "none":
+        expected.add("esbuild")
+    assert set(pins) == expected
+    lock = json.loads((project / "assets/package-lock.json").read_text())
+    root = lock["packages"][""]
+    assert root["name"] == package["name"] == "my-flask-app-assets"
+    assert {**root.get("dependencies", {}), **root["devDependencies"]} == pins
+    for name, version in pins.items():
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+
+
+def test_none_with_plain_css_has_no_javascript_toolchain(cookies):
+    project = bake(cookies, frontend="none", css="plain")
+    assert not (project / "assets").exists()
+    assert not list(project.rglob("package*.json"))
+    assert (project / "my_flask_app/static/css/app.css").is_file()
+    assert not (project / "my_flask_app/blueprints/demo").exists()
+    dockerfile = (project / "Dockerfile").read_text()
+    assert "node" not in dockerfile.lower() and "npm" not in dockerfile
+    assert len(re.findall(r"^FROM ", dockerfile, re.M)) == 2
+    dev = parse_structured(project / "compose.dev.yaml")
+    assert set(dev["services"]) == {"web"}
+    assert not re.search(r"npm|node|assets", (project / "run").read_text())
+    assert "<script" not in (project / "my_flask_app/templates/layouts/base.html").read_text()
+
+
+def test_none_with_tailwind_has_only_the_css_toolchain(cookies):
+    project = bake(cookies, frontend="none", css="tailwind")
+    package = parse_structured(project / "assets/package.json")
+    assert "dependencies" not in package
+    assert set(package["devDependencies"]) == {"tailwindcss", "@tailwindcss/cli"}
+    assert set(package["scripts"]) == {"build", "watch:css"}
+    assert not (project / "assets/js").exists()
+    assert not (project / "assets/esbuild.config.mjs").exists()
+    assert not (project / "my_flask_app/static/css/app.css").exists()
+    dev = parse_structured(project / "compose.dev.yaml")
+    assert set(dev["services"]) == {"web", "css"}
+
+
+def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
+    project = bake(cookies, frontend="react", css="plain")
+    dockerfile = (project / "Dockerfile").read_text()
+    assert "FROM node:20-slim AS assets" in dockerfile
+    assert "COPY --from=assets --chown=app:app /app/my_flask_app/static/" in dockerfile
+    assert dockerfile.index("COPY --from=assets") < dockerfile.index("flask digest compile")
+    dev = parse_structured(project / "compose.dev.yaml")
+    assert set(dev["services"]) == {"web", "js"}
+    assert dev["services"]["js"]["command"] == ["npm", "run", "watch:js"]
+    assert "**/node_modules/" in (project / ".dockerignore").read_text().splitlines()
+    assert (project / "assets/js/app.jsx").is_file()
+    assert (project / "assets/css/app.css").is_file()  # the plain sheet, bundled by esbuild
+
+
+# --- Slow: install, build, digest and serve every pair for real.
+
+
+@pytest.fixture(scope="session")
+def shared_venv(cookies_session):
+    """One virtual environment for every pair: their Python requirements are the same."""
+    if not shutil.which("npm"):
+        pytest.fail("npm is needed to build the frontends: install Node.js 20 or newer")
+    return create_venv(bake(cookies_session, frontend="none"), requirements="requirements.txt")
+
+
+@pytest.fixture(scope="session")
+def built_projects(cookies_session, shared_venv):
+    """Projects baked, npm-installed, built and digested, once per pair."""
+    cache = {}
+
+    def build(frontend, css):
+        if (frontend, css) in cache:
+            return cache[frontend, css]
+        project = bake(cookies_session, frontend=frontend, css=css)
+        (project / ".venv").symlink_to(shared_venv)
+        env = clean_env(PATH=f"{shared_venv / 'bin'}:{os.environ['PATH']}")
+        if uses_node(frontend, css):
+            result = run(
+                "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline",
+                cwd=project / "assets", env=env, timeout=600,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr
+            result = run("npm", "run", "build", cwd=project / "assets", env=env)
+            assert result.returncode == 0, result.stdout + result.stderr
+        flask = str(shared_venv / "bin/flask")
+        result = run(flask, "--app", "my_flask_app.app", "digest", "compile", cwd=project, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        cache[frontend, css] = project
+        return project
+
+    return build
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("frontend, css", PAIRS, ids=PAIR_IDS)
+def test_bundle_builds_holds_only_its_library_and_is_digested(built_projects, frontend, css):
+    project = built_projects(frontend, css)
+    static = project / "my_flask_app/static"
+    bundle = static / "js/app.js"
+    if frontend == "none":
+        assert not bundle.exists()
+    else:
+        text = bundle.read_text()
+        code = text.split("\n/*")[0]  # esbuild moves license comments to the end
+        assert len(code) / len(code.splitlines()) > 1000, "the bundle is not minified"
+        for other, signatures in SIGNATURES.items():
+            present = [s for s in signatures if s in text]
+            if other == frontend:
+                assert present == signatures, f"{frontend} bundle lacks {signatures}"
+            else:
+                assert present == [], f"{frontend} bundle holds {other}: {present}"
+    manifest = json.loads((static.parent / "static/cache_manifest.json").read_text())
+    wanted = ["css/app.css"] + ([] if frontend == "none" else ["js/app.js"])
+    for name in wanted:
+        digested = manifest[name]
+        assert re.fullmatch(rf"{name[: -len(Path(name).suffix)]}-[0-9a-f]{{32}}\.\w+", digested)
+        for suffix in ("", ".gz", ".br"):
+            assert (static / f"{digested}{suffix}").is_file(), f"{digested}{suffix}"
+    css_text = (static / "css/app.css").read_text()
+    assert ".button" in css_text and ".card" in css_text
+    assert ("tailwindcss v4" in css_text) == (css == "tailwind")
+
+
+# --- Browser: the demo is live in headless Chromium.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (Debian's package)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def demo_is_live(page, frontend):
+    """Interact with the demo and wait for the DOM to show that it worked.
+
+    Waits use locators, which run outside the page: the app's
+    Content-Security-Policy forbids the eval that wait_for_function needs.
+    """
+    from playwright.sync_api import expect
+
+    if frontend == "htmx":
+        page.click("#demo button")
+        page.wait_for_selector("#greeting-slot #greeting")
+        assert "Hello from Flask" in page.inner_text("#greeting")
+    elif frontend == "hotwire":
+        page.click("#demo button")
+        page.click("#demo button")
+        assert page.inner_text("#demo [data-counter-target=count]") == "2"
+        page.evaluate("window.notReloaded = true")
+        page.click("#second-page-link")
+        page.wait_for_selector("#second-page")
+        assert page.url.endswith("/demo/second-page")
+        assert page.evaluate("window.notReloaded") is True, "Turbo Drive did not navigate"
+        page.click("[data-controller=counter] button")
+        expect(page.locator("[data-counter-target=count]")).to_have_text("1")
+    elif frontend in {"alpinejs", "jquery"}:
+        assert page.query_selector("#server-message") is None
+        page.click("#demo button")
+        page.wait_for_selector("#server-message")
+        assert page.inner_text("#server-message").startswith("Hello from My Flask App at ")
+    elif frontend in {"vue", "react"}:
+        page.wait_for_selector("#server-message")  # fetched when the component mounted
+        first = page.inner_text("#server-message time")
+        assert page.inner_text("#server-message").startswith("Hello from My Flask App at ")
+        page.click("#demo button")
+        expect(page.locator("#server-message time")).not_to_have_text(first)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("frontend, css", PAIRS, ids=PAIR_IDS)
+def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
+    project = built_projects(frontend, css)
+    port = free_port()
+    gunicorn = [".venv/bin/gunicorn", "-c", "config/gunicorn.py", "my_flask_app.app:create_app()"]
+    with served(project, gunicorn, port, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1"):
+        status, home = get(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', home)
+        if frontend != "none":
+            assert re.search(r'src="/static/js/app-[0-9a-f]{32}\.js"', home)
+        page = browser.new_page()
+        problems = []
+        page.on("console", lambda m: m.type in {"error", "warning"} and problems.append(m.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+        try:
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+            border = page.eval_on_selector(
+                ".site-header", "e => getComputedStyle(e).borderBottomStyle"
+            )
+            assert border == "solid", "the stylesheet is not applied"
+            demo_is_live(page, frontend)
+        finally:
+            page.close()
+        assert problems == []

@@ -1,0 +1,17 @@
+from datetime import datetime
+
+
+def test_home_page_loads_the_bundle_and_the_demo(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<script type="module" src="/static/js/app' in html
+    assert 'id="demo"' in html
+    assert 'data-url="/demo/server-info"' in html
+
+
+def test_server_info_is_json_for_the_component(app, client):
+    response = client.get("/demo/server-info")
+    assert response.status_code == 200
+    assert response.is_json
+    info = response.get_json()
+    assert info["message"] == f"Hello from {app.config['APP_NAME']}"
+    assert datetime.fromisoformat(info["served_at"]).tzinfo is not None

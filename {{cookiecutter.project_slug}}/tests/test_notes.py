@@ -1,0 +1,56 @@
+{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+{%- set server = ", mongo_server" if cookiecutter.database == "mongodb" else "" -%}
+"""The example notes: seeded once, listed on the home page, which survives an outage."""
+
+import pytest
+{%- if sql %}
+from flask_db.cli import db as db_cli
+{%- endif %}
+
+from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.use_redis %}cache, {% endif %}{% if sql %}db{% else %}mongo{% endif %}
+{%- if sql %}
+from {{ cookiecutter.package_name }}.models import Note
+{%- else %}
+from {{ cookiecutter.package_name }}.notes import db_cli
+{%- endif %}
+
+
+def count_notes():
+{%- if sql %}
+    return db.session.scalar(db.select(db.func.count()).select_from(Note))
+{%- else %}
+    return mongo.db.notes.count_documents({})
+{%- endif %}
+
+
+@pytest.fixture
+def seeded(app{{ server }}):
+    result = app.test_cli_runner().invoke(db_cli, ["seed"])
+    assert result.exit_code == 0, result.output
+{%- if cookiecutter.use_redis %}
+    with app.app_context():
+        # The home page may have cached the list before the seeds went in.
+        cache.delete("note_titles")
+{%- endif %}
+
+
+def test_seed_adds_the_examples_once(app, app_context{{ server }}):
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(db_cli, ["seed"])
+        assert result.exit_code == 0, result.output
+    assert count_notes() == 3
+
+
+def test_home_page_lists_the_notes(seeded, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="notes"' in html
+    assert "GET /up checks every backing service." in html
+
+
+def test_home_page_answers_when_the_database_is_down(app_without_database):
+    response = app_without_database.test_client().get("/")
+    assert response.status_code == 200
+    assert 'id="db-unavailable"' in response.get_data(as_text=True)

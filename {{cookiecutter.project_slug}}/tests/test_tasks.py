@@ -1,0 +1,26 @@
+"""The example Celery task: in the app context, eagerly and through a real worker."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from {{ cookiecutter.package_name }}.tasks import say_hello
+
+
+def test_the_task_runs_inside_the_app_context(app):
+    result = say_hello.apply(args=["Ada"])
+    assert result.get() == f"Hello Ada, from {app.config['APP_NAME']}!"
+
+
+@pytest.mark.usefixtures("redis_server")
+def test_a_worker_runs_the_task_started_by_the_route(app, client):
+    celery_app = app.extensions["celery"]
+    with start_worker(celery_app, pool="solo", perform_ping_check=False):
+        response = client.post("/tasks/hello", data={"name": "Grace"})
+        assert response.status_code == 202
+        task_id = response.json["id"]
+        assert response.headers["Location"] == f"/tasks/{task_id}"
+        result = celery_app.AsyncResult(task_id)
+        assert result.get(timeout=30) == f"Hello Grace, from {app.config['APP_NAME']}!"
+    status = client.get(f"/tasks/{task_id}").json
+    assert status["state"] == "SUCCESS"
+    assert status["result"] == result.result

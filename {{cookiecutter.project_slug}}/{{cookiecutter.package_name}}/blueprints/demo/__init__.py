@@ -1,0 +1,3 @@
+from {{ cookiecutter.package_name }}.blueprints.demo.views import demo
+
+__all__ = ["demo"]
