@@ -64,7 +64,7 @@ def not_yet_available():
     """The hook's NOT_YET_AVAILABLE set, evaluated on its own (no other hook code runs)."""
     node = _module_assignment(HOOKS_DIR / "pre_gen_project.py", "NOT_YET_AVAILABLE")
     expression = compile(ast.Expression(node), "NOT_YET_AVAILABLE", "eval")
-    return set(eval(expression, {"__builtins__": {}}))  # noqa: S307 - literals and a comprehension
+    return set(eval(expression, {"__builtins__": {"set": set, "frozenset": frozenset}}))  # noqa: S307 - literals and a comprehension
 
 
 NOT_YET_AVAILABLE = not_yet_available()
