@@ -25,7 +25,7 @@ SHADOWED_NAMES = {
     # Imported by the project's tests, or by its pinned dependencies.
     "sqlalchemy_utils", "dotenv", "marshmallow", "itsdangerous", "blinker",
     "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
-    "iniconfig", "pygments", "secure",
+    "iniconfig", "pygments", "secure", "flask_caching",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)

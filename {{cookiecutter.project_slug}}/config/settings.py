@@ -84,7 +84,11 @@ FLASK_DB_SEEDS_PATH = str(BASE_DIR / "db" / "seeds.py")
 
 {% elif cookiecutter.database == "mongodb" -%}
 # The database is the one the URL names.
-MONGO_URL = env.str("MONGO_URL", "mongodb://127.0.0.1:27017/{{ cookiecutter.project_slug }}")
+# Trailing commas keep these calls on three lines for any project name.
+MONGO_URL = env.str(
+    "MONGO_URL",
+    "mongodb://127.0.0.1:27017/{{ cookiecutter.project_slug }}",
+)
 # Fail fast when the server is unreachable instead of hanging a worker.
 MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", 2000)
 
@@ -95,7 +99,10 @@ REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Flask-Caching keeps its entries in the same Redis, under this prefix.
 CACHE_TYPE = "RedisCache"
 CACHE_REDIS_URL = REDIS_URL
-CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", "{{ cookiecutter.project_slug }}:")
+CACHE_KEY_PREFIX = env.str(
+    "CACHE_KEY_PREFIX",
+    "{{ cookiecutter.project_slug }}:",
+)
 CACHE_DEFAULT_TIMEOUT = env.int("CACHE_DEFAULT_TIMEOUT", 300)
 # A cache that does not answer makes pages slower, never broken.
 CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
