@@ -42,7 +42,9 @@ def quoted(value):
 def pystr(value):
     """A Python string literal in the quote style ``ruff format`` keeps."""
     text = oneline(value)
-    quote = "'" if '"' in text and "'" not in text else '"'
+    # ruff format (like black) keeps double quotes unless they need more
+    # escapes than single quotes would.
+    quote = "'" if text.count('"') > text.count("'") else '"'
     out = []
     for char in text:
         if char == "\\" or char == quote:

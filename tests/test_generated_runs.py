@@ -13,7 +13,8 @@ import pytest
 from tests.baking import bake, clean_env
 from tests.running import create_venv, free_port, get, served, unique_database_url
 
-pytestmark = pytest.mark.slow
+# One worker runs them all, so the module's installed project is made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("generated_runs")]
 
 
 @pytest.fixture(scope="module")

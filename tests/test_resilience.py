@@ -18,7 +18,8 @@ from tests.baking import bake, clean_env
 from tests.running import create_venv, free_port, get, served, unique_database_url
 from tests.tcp_proxy import TcpProxy
 
-pytestmark = pytest.mark.slow
+# One xdist worker runs them all, so the module's installed project is made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("resilience")]
 
 GUNICORN = [".venv/bin/gunicorn", "-c", "config/gunicorn.py"]
 APP = "my_flask_app.app:create_app()"

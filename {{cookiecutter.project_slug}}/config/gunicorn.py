@@ -2,8 +2,9 @@
 
 import multiprocessing
 
-from config.settings import DEBUG, LOG_FORMAT, env
 from {{ cookiecutter.package_name }}.log import FORMATTERS
+
+from config.settings import DEBUG, LOG_FORMAT, env
 
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
 bind = env.str("GUNICORN_BIND", "127.0.0.1:8000")

@@ -13,7 +13,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 
-APP_NAME = env.str("APP_NAME", {{ cookiecutter.project_name|pystr }})
+# The trailing comma keeps this call on three lines whatever the name's length,
+# so `ruff format` leaves it as generated.
+APP_NAME = env.str(
+    "APP_NAME",
+    {{ cookiecutter.project_name|pystr }},
+)
 
 # FLASK_DEBUG=1 turns on the debugger, template reloading and the toolbar.
 DEBUG = env.bool("FLASK_DEBUG", False)
@@ -79,7 +84,11 @@ FLASK_DB_SEEDS_PATH = str(BASE_DIR / "db" / "seeds.py")
 
 {% elif cookiecutter.database == "mongodb" -%}
 # The database is the one the URL names.
-MONGO_URL = env.str("MONGO_URL", "mongodb://127.0.0.1:27017/{{ cookiecutter.project_slug }}")
+# Trailing commas keep these calls on three lines for any project name.
+MONGO_URL = env.str(
+    "MONGO_URL",
+    "mongodb://127.0.0.1:27017/{{ cookiecutter.project_slug }}",
+)
 # Fail fast when the server is unreachable instead of hanging a worker.
 MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", 2000)
 
@@ -90,7 +99,10 @@ REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Flask-Caching keeps its entries in the same Redis, under this prefix.
 CACHE_TYPE = "RedisCache"
 CACHE_REDIS_URL = REDIS_URL
-CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", "{{ cookiecutter.project_slug }}:")
+CACHE_KEY_PREFIX = env.str(
+    "CACHE_KEY_PREFIX",
+    "{{ cookiecutter.project_slug }}:",
+)
 CACHE_DEFAULT_TIMEOUT = env.int("CACHE_DEFAULT_TIMEOUT", 300)
 # A cache that does not answer makes pages slower, never broken.
 CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}

@@ -38,12 +38,17 @@ from sqlalchemy_utils import create_database, database_exists, drop_database
 from pymongo.uri_parser import parse_uri
 {%- endif %}
 
-{% if cookiecutter.database != "none" or cookiecutter.use_celery -%}
-from config import settings
-{% endif -%}
 from {{ cookiecutter.package_name }}.app import create_app
 {%- if sql %}
 from {{ cookiecutter.package_name }}.extensions import db
+{%- elif cookiecutter.database == "mongodb" %}
+from {{ cookiecutter.package_name }}.extensions import mongo
+{%- endif %}
+{%- if cookiecutter.database != "none" or cookiecutter.use_celery %}
+
+from config import settings
+{%- endif %}
+{%- if sql %}
 
 
 def test_database_url(tmp_path_factory):
@@ -62,7 +67,6 @@ def alembic_config(app):
     config.attributes["keep_logging"] = True
     return config
 {%- elif cookiecutter.database == "mongodb" %}
-from {{ cookiecutter.package_name }}.extensions import mongo
 
 MONGO_URL = os.environ.get("MONGO_URL")
 
