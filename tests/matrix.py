@@ -20,12 +20,13 @@ from tests.baking import COOKIECUTTER_JSON, TEMPLATE_DIR
 
 HOOKS_DIR = TEMPLATE_DIR / "hooks"
 
-# Options whose values change one or two lines of text (the LICENSE file, the
-# Dockerfile's base image) and never which files, services or dependencies a
-# project has. The static matrix rotates them across the product of the other
-# options (each of their values appears at least once) instead of multiplying it
-# by 12. MATRIX_FULL=1 multiplies instead.
-ROTATED = ("license", "python_version")
+# Options the static matrix rotates across the product of the others (each of
+# their values appears at least once) instead of multiplying it: license and
+# python_version change a line or two of text; css and ci add files of their own
+# that no other option touches, and test_frontend.py bakes every frontend x css
+# pair, test_deploy.py every ci value. Multiplying would take the matrix from
+# about 380 to about 18,000 bakes; MATRIX_FULL=1 does it.
+ROTATED = ("license", "python_version", "css", "ci")
 
 
 def options():

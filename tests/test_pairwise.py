@@ -130,11 +130,16 @@ def build_assets(project, env):
     return True
 
 
+# CI runs a bounded, documented part: the first PAIRWISE_LIMIT variants of the
+# deterministic set (allpairspy puts the rows that cover most pairs first).
+RUN_FOR_REAL = PAIRWISE[: int(os.environ.get("PAIRWISE_LIMIT") or len(PAIRWISE))]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "variant",
-    PAIRWISE,
-    ids=[f"pw{i:02d}-{matrix.variant_id(v)}" for i, v in enumerate(PAIRWISE)],
+    RUN_FOR_REAL,
+    ids=[f"pw{i:02d}-{matrix.variant_id(v)}" for i, v in enumerate(RUN_FOR_REAL)],
 )
 def test_pairwise_variant_installs_tests_and_serves(variant, tmp_path, record_property):
     record_property("pairwise_variants", 1)
