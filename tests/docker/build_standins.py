@@ -49,7 +49,6 @@ CACHE_DIR = Path(
 )
 # Local (non-official) names of the imported Debian bases and helpers.
 BASE_REPO = "cookiecutter-flask-docker-standin/debian"
-BUILDX_HELPER = "cookiecutter-flask-docker-standin/buildx-helper:trixie"
 LABEL = "org.cookiecutter-flask-docker.standin"
 PLUGIN_DIR = Path("/usr/local/lib/docker/cli-plugins")
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
@@ -317,50 +316,56 @@ def ensure_compose() -> str:
     return p.stdout.decode().strip()
 
 
-def ensure_buildx() -> str:
-    """`DOCKER_BUILDKIT=1 docker build` needs the buildx plugin with recent CLIs.
+# Compose v5 hands builds to `buildx bake`, which it accepts from 0.17 on.
+MIN_BUILDX = (0, 17, 0)
+BUILDX_SUITE = "sid"  # trixie's 0.13 is too old for that; sid has 0.29
 
-    Debian trixie packages docker-buildx (a static Go binary): install it in a
-    helper container made from the trixie base and copy the plugin out.
-    """
+
+def buildx_version() -> tuple[int, ...]:
+    """The installed buildx plugin's version, () when it is missing."""
     p = run(["docker", "buildx", "version"], timeout=30, check=False, capture=True)
-    if p.returncode == 0:
-        return p.stdout.decode().strip()
-    base = ensure_base("trixie")
-    log("installing the buildx plugin from Debian's docker-buildx")
-    df = (
-        f"FROM {base}\nRUN apt-get update -q && apt-get install -y -q docker-buildx "
-        "&& rm -rf /var/lib/apt/lists/*\n"
-    )
-    env = dict(os.environ, DOCKER_BUILDKIT="0")  # classic builder: buildx is what we lack
-    run(
-        ["docker", "build", "-q", "-t", BUILDX_HELPER, "-"],
-        timeout=900,
-        env=env,
-        input=df.encode(),
-        capture=True,
-    )
-    cid = (
-        run(["docker", "create", BUILDX_HELPER, "true"], timeout=60, capture=True)
-        .stdout.decode()
-        .strip()
-    )
-    try:
+    m = re.search(r"\bv?(\d+)\.(\d+)\.(\d+)", p.stdout.decode())
+    return tuple(int(x) for x in m.groups()) if (p.returncode == 0 and m) else ()
+
+
+def debian_package(suite: str, name: str) -> tuple[str, str]:
+    """(pool URL, SHA256) of a Debian package of this suite, from the mirror's index."""
+    import lzma
+    import urllib.request
+
+    mirror, _ = debian_mirror()
+    index = f"{mirror}/dists/{suite}/main/binary-amd64/Packages.xz"
+    with urllib.request.urlopen(index, timeout=300) as response:
+        text = lzma.decompress(response.read()).decode()
+    for stanza in text.split("\n\n"):
+        fields = dict(re.findall(r"^([A-Za-z0-9-]+): (.*)$", stanza, re.M))
+        if fields.get("Package") == name:
+            return f"{mirror}/{fields['Filename']}", fields["SHA256"]
+    raise RuntimeError(f"{name} is not in Debian {suite} ({index})")
+
+
+def ensure_buildx() -> str:
+    """`docker build` with BuildKit and `docker compose up --build` need the buildx
+    plugin, compose at least MIN_BUILDX: Debian's docker-buildx package (a static
+    Go binary) of BUILDX_SUITE, checked against the suite's index and unpacked."""
+    if buildx_version() >= MIN_BUILDX:
+        return run(["docker", "buildx", "version"], timeout=30, capture=True).stdout.decode()
+    import urllib.request
+
+    url, sha256 = debian_package(BUILDX_SUITE, "docker-buildx")
+    log(f"installing the buildx plugin from {url}")
+    with tempfile.TemporaryDirectory() as tmp:
+        deb = Path(tmp) / "docker-buildx.deb"
+        with urllib.request.urlopen(url, timeout=600) as response:
+            deb.write_bytes(response.read())
+        if hashlib.sha256(deb.read_bytes()).hexdigest() != sha256:
+            raise RuntimeError(f"{url} does not match the SHA256 of Debian's index")
+        run(["dpkg-deb", "--extract", str(deb), tmp], timeout=120)
         PLUGIN_DIR.mkdir(parents=True, exist_ok=True)
-        run(
-            [
-                "docker",
-                "cp",
-                f"{cid}:/usr/libexec/docker/cli-plugins/docker-buildx",
-                str(PLUGIN_DIR / "docker-buildx"),
-            ],
-            timeout=120,
-        )
-    finally:
-        run(["docker", "rm", "-f", cid], timeout=60, check=False, capture=True)
-        run(["docker", "rmi", "-f", BUILDX_HELPER], timeout=120, check=False, capture=True)
-    p = run(["docker", "buildx", "version"], timeout=30, capture=True)
-    return p.stdout.decode().strip()
+        shutil.copy2(Path(tmp) / "usr/libexec/docker/cli-plugins/docker-buildx", PLUGIN_DIR)
+    if buildx_version() < MIN_BUILDX:
+        raise RuntimeError(f"buildx {buildx_version()} is older than {MIN_BUILDX}")
+    return run(["docker", "buildx", "version"], timeout=30, capture=True).stdout.decode()
 
 
 # --------------------------------------------------------------------------- rootfs

@@ -502,6 +502,8 @@ def test_nginx_contract(standin_images, docker, tag, tmp_path):
     assert "syntax is ok" in t.stderr and "test is successful" in t.stderr
     conf = docker.run_rm(tag, "cat", "/etc/nginx/nginx.conf").stdout
     assert "include /etc/nginx/conf.d/*.conf;" in conf
+    # the official image ships curl, and health checks rely on it
+    assert docker.run_rm(tag, "curl", "--version").stdout.startswith("curl ")
 
     # default page
     cid = docker.run_detached(tag, opts=["-p", "127.0.0.1::80"])
