@@ -1,0 +1,216 @@
+"""Docker benchmarks: `./run bench docker` writes BENCHMARKS-docker.md.
+
+For each variant of the docker tier's covering set (tests/docker/variants.py)
+and, side by side in the same run, for a bare Flask app with the same kind of
+Dockerfile (python slim base, a virtual environment with flask and gunicorn,
+the code, a non-root user):
+
+* cold build: `docker builder prune` first, so no layer and no pip/npm cache
+  mount survives; the downloads go through this machine's network;
+* code-only rebuild: one Python file edited, everything else cached
+  (goal: under 10 s);
+* app layers: the image's size minus its python base image's size
+  (goal: under 100 MB for the default variant);
+* compose up to healthy: `docker compose up --wait` of the already built
+  stack, every service healthy, then `down --volumes`.
+
+Needs the docker tier's engine and stand-in images (tests/docker/README.md);
+run it as root. BENCH_DOCKER_VARIANTS=3 limits it to the first three variants.
+Nothing asserts; the goals are printed next to the figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.docker import build_standins as builder  # noqa: E402
+from tests.docker.stacks import Stack, images_named_by, sh  # noqa: E402
+from tests.docker.variants import can_start, docker_variants, variant_id  # noqa: E402
+
+OUT = ROOT / "BENCHMARKS-docker.md"
+PYTHON_BASE = "python:3.13-slim"
+
+BARE_DOCKERFILE = f"""FROM {PYTHON_BASE}
+RUN python -m venv /opt/venv
+ENV PATH="/opt/venv/bin:${{PATH}}"
+COPY requirements.txt /tmp/requirements.txt
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r /tmp/requirements.txt
+RUN useradd --uid 1000 --create-home app
+WORKDIR /app
+COPY --chown=app:app . .
+USER app
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+"""
+BARE_APP = """from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def home():
+    return "Hello, World!"
+"""
+
+
+def log(message: str) -> None:
+    print(f"bench docker: {message}", flush=True)
+
+
+def seconds(command: list[str], cwd: Path, env: dict | None = None) -> float:
+    start = time.perf_counter()
+    sh(*command, cwd=cwd, env=env, timeout=1800)
+    return time.perf_counter() - start
+
+
+def image_size(ref: str) -> int:
+    return int(sh("docker", "image", "inspect", "--format", "{{.Size}}", ref).stdout)
+
+
+def prune_build_cache() -> None:
+    sh("docker", "builder", "prune", "--all", "--force", timeout=600)
+
+
+def flask_pins(project: Path) -> str:
+    """The generated project's own flask and gunicorn pins, for the bare app."""
+    wanted = {"flask", "gunicorn", "werkzeug", "jinja2", "click", "itsdangerous", "markupsafe"}
+    wanted |= {"blinker", "packaging"}
+    lines = (project / "requirements.txt").read_text().splitlines()
+    return "\n".join(line for line in lines if line.split("==")[0] in wanted) + "\n"
+
+
+def bare_project(base: Path, pins: str) -> Path:
+    bare = base / "bare"
+    bare.mkdir()
+    (bare / "Dockerfile").write_text(BARE_DOCKERFILE)
+    (bare / "requirements.txt").write_text(pins)
+    (bare / "app.py").write_text(BARE_APP)
+    return bare
+
+
+def build_pair(stack: Stack, bare: Path, bare_tag: str) -> dict:
+    """Cold builds, then code-only rebuilds, of the variant and of the bare app."""
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    bare_build = ["docker", "build", "--quiet", "--tag", bare_tag, "."]
+    result = {}
+    prune_build_cache()
+    start = time.perf_counter()
+    stack.build()
+    result["cold"] = time.perf_counter() - start
+    prune_build_cache()
+    result["bare_cold"] = seconds(bare_build, bare, env)
+
+    package = next(p.parent for p in stack.project.glob("*/app.py"))
+    with open(package / "app.py", "a") as code:
+        code.write("\n# an edit\n")
+    with open(bare / "app.py", "a") as code:
+        code.write("\n# an edit\n")
+    start = time.perf_counter()
+    stack.build()
+    result["warm"] = time.perf_counter() - start
+    result["bare_warm"] = seconds(bare_build, bare, env)
+
+    base = image_size(PYTHON_BASE)
+    result["layers_mb"] = (image_size(stack.image("web")) - base) / 1e6
+    result["bare_layers_mb"] = (image_size(bare_tag) - base) / 1e6
+    return result
+
+
+def up_to_healthy(stack: Stack) -> float:
+    start = time.perf_counter()
+    stack.compose("up", "--wait", "--wait-timeout", "300", "--detach", timeout=600)
+    elapsed = time.perf_counter() - start
+    stack.compose("down", "--volumes", "--timeout", "10", timeout=300)
+    return elapsed
+
+
+def bench_variant(variant: dict, base: Path) -> dict:
+    from cookiecutter.main import cookiecutter
+
+    log(f"{variant_id(variant)}: bake")
+    with contextlib.redirect_stdout(io.StringIO()):
+        project = Path(
+            cookiecutter(str(ROOT), no_input=True, output_dir=str(base), extra_context=variant)
+        )
+    named = images_named_by(project)
+    provided = {tag for standin in builder.STANDINS for tag in standin.tags}
+    builder.ensure_standins([image for image in named if image in provided])
+    bare = bare_project(base, flask_pins(project))
+    bare_tag = f"cfd-bench-bare-{os.getpid()}:latest"
+    stack = Stack(project)
+    try:
+        log(f"{variant_id(variant)}: cold and code-only builds, bare Flask alongside")
+        result = build_pair(stack, bare, bare_tag)
+        if can_start(variant) is None:
+            log(f"{variant_id(variant)}: compose up to healthy")
+            result["up"] = up_to_healthy(stack)
+        return result
+    finally:
+        stack.down()
+        sh("docker", "rmi", "--force", bare_tag, check=False)
+
+
+def write_report(results: dict, started: datetime) -> None:
+    load = os.getloadavg()
+    engine = builder.ensure_engine()
+    lines = [
+        "# Docker benchmarks",
+        "",
+        "Written by `./run bench docker` (bench/docker.py), on the docker tier's stand-in",
+        "base images (tests/docker/README.md), not the official ones: sizes are",
+        "measured above the stand-in python base, and cold builds download through",
+        "this machine's proxy. Each variant is measured side by side with a bare",
+        "Flask app built the same way in the same run.",
+        "",
+        f"Run: {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Docker engine {engine},"
+        f" load average {load[0]:.1f} at the end.",
+        "",
+        "| Variant | Cold build (bare Flask) | Code-only rebuild (bare) | Goal < 10 s "
+        "| App layers MB (bare) | Goal < 100 MB | Up to healthy |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in results.items():
+        cold = f"{r['cold']:.1f} s ({r['bare_cold']:.1f} s, {r['cold'] / r['bare_cold']:.1f}×)"
+        warm = f"{r['warm']:.1f} s ({r['bare_warm']:.1f} s)"
+        layers = f"{r['layers_mb']:.0f} ({r['bare_layers_mb']:.0f})"
+        up = f"{r['up']:.1f} s" if "up" in r else "not startable here"
+        lines.append(
+            f"| {name} | {cold} | {warm} | {'yes' if r['warm'] < 10 else '**no**'}"
+            f" | {layers} | {'yes' if r['layers_mb'] < 100 else '**no**'} | {up} |"
+        )
+    lines += [
+        "",
+        "The app-layer goal is the default variant's (the first row); the others",
+        "carry their database drivers, Redis and Celery clients and bundles.",
+    ]
+    OUT.write_text("\n".join(lines) + "\n")
+    log(f"wrote {OUT.relative_to(ROOT)}")
+
+
+def main() -> None:
+    started = datetime.now(UTC)
+    builder.ensure_engine()
+    builder.ensure_tools()
+    variants = docker_variants()
+    limit = os.environ.get("BENCH_DOCKER_VARIANTS")
+    if limit:
+        variants = variants[: int(limit)]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-docker-") as tmp:
+        for index, variant in enumerate(variants):
+            results[variant_id(variant)] = bench_variant(variant, Path(tmp) / str(index))
+    write_report(results, started)
+    print(OUT.read_text())
+
+
+if __name__ == "__main__":
+    main()

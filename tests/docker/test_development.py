@@ -1,0 +1,84 @@
+"""Development mode: compose.yaml plus compose.dev.yaml, as the generated README says.
+
+The source is bind-mounted into the web container, so an edited Jinja
+template shows on the next request without a rebuild or a restart, and the
+asset watchers rebuild the bundles into the bind-mounted static folder. The
+bake's files belong to uid/gid 1000, the user the image is built for, as a
+developer's checkout belongs to the UID/GID in their .env.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from tests.baking import bake
+from tests.docker import build_standins as builder
+from tests.docker.stacks import Stack, images_named_by
+
+pytestmark = pytest.mark.docker
+
+
+def chown_tree(root, uid: int, gid: int) -> None:
+    os.chown(root, uid, gid)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+
+
+def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_engine):
+    project = bake(cookies_session)
+    builder.ensure_standins(images_named_by(project))
+    chown_tree(project, 1000, 1000)
+    package = next(p.parent for p in project.glob("*/app.py"))
+    home = package / "blueprints" / "page" / "templates" / "page" / "home.html"
+    stack = Stack(project, "compose.yaml", "compose.dev.yaml")
+    try:
+        stack.up()
+        states = stack.states()
+        assert {"web", "js", "css"} <= set(states), states
+        assert all(states[s][0] == "running" for s in ("web", "js", "css")), states
+        status, _, page = stack.get("/")
+        assert status == 200, page[:500]
+        assert b"flDebug" in page, "FLASK_DEBUG=1 did not turn the debug toolbar on"
+        web = stack.compose("ps", "--quiet", "web").stdout.strip()
+        started = builder.run(
+            ["docker", "inspect", "--format", "{{.State.StartedAt}}", web],
+            timeout=30,
+            capture=True,
+        ).stdout
+
+        marker = f"edited-{uuid.uuid4().hex[:8]}"
+        text = home.read_text()
+        assert "{% block content %}" in text, text[:300]
+        edited = text.replace("{% block content %}", f"{{% block content %}}<p>{marker}</p>", 1)
+        home.write_text(edited)
+        builder.wait_for(
+            lambda: marker.encode() in stack.get("/")[2],
+            timeout=30,
+            what="the edited template on GET /",
+        )
+        assert (
+            builder.run(
+                ["docker", "inspect", "--format", "{{.State.StartedAt}}", web],
+                timeout=30,
+                capture=True,
+            ).stdout
+            == started
+        ), "web restarted"
+
+        # the watchers (npm run watch:js / watch:css) built into the bind mount
+        for bundle in ("js/app.js", "css/app.css"):
+            builder.wait_for(
+                lambda b=bundle: (package / "static" / b).is_file(),
+                timeout=90,
+                what=f"the watcher's {bundle}",
+            )
+    except Exception:
+        print(stack.logs(tail="60")[-8000:])
+        raise
+    finally:
+        left = stack.down()
+        assert left == {"container": [], "volume": [], "network": [], "image": []}, left
