@@ -339,7 +339,8 @@ def write_report(rows, matrix_lines, matrix_note, started):
         "Written by `./run bench` (bench/__main__.py). Each figure is a ratio of two",
         "things measured side by side in the same run, interleaved, median of the",
         "repetitions; absolute numbers are shown for scale only and depend on the",
-        "machine and on whatever else it was doing.",
+        "machine and on whatever else it was doing. Docker build times, image sizes",
+        "and compose start-up: `BENCHMARKS-docker.md` (`./run bench docker`).",
         "",
         f"Run: {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python"
         f" {platform.python_version()}, load average {load[0]:.1f} at the end,"

@@ -66,12 +66,6 @@ def log(message: str) -> None:
     print(f"bench docker: {message}", flush=True)
 
 
-def seconds(command: list[str], cwd: Path, env: dict | None = None) -> float:
-    start = time.perf_counter()
-    sh(*command, cwd=cwd, env=env, timeout=1800)
-    return time.perf_counter() - start
-
-
 def image_size(ref: str) -> int:
     return int(sh("docker", "image", "inspect", "--format", "{{.Size}}", ref).stdout)
 
@@ -97,28 +91,33 @@ def bare_project(base: Path, pins: str) -> Path:
     return bare
 
 
+def cold_then_code_only(build, code: Path) -> tuple[float, float]:
+    """(cold build, rebuild after a one-line edit of `code`) in seconds.
+
+    The prune empties the whole build cache, so each side measures its own
+    pair of builds before the other side starts."""
+    prune_build_cache()
+    start = time.perf_counter()
+    build()
+    cold = time.perf_counter() - start
+    with open(code, "a") as edited:
+        edited.write("\n# an edit\n")
+    start = time.perf_counter()
+    build()
+    return cold, time.perf_counter() - start
+
+
 def build_pair(stack: Stack, bare: Path, bare_tag: str) -> dict:
-    """Cold builds, then code-only rebuilds, of the variant and of the bare app."""
+    """Cold builds and code-only rebuilds of the variant and of the bare app."""
     env = {**os.environ, "DOCKER_BUILDKIT": "1"}
-    bare_build = ["docker", "build", "--quiet", "--tag", bare_tag, "."]
-    result = {}
-    prune_build_cache()
-    start = time.perf_counter()
-    stack.build()
-    result["cold"] = time.perf_counter() - start
-    prune_build_cache()
-    result["bare_cold"] = seconds(bare_build, bare, env)
-
     package = next(p.parent for p in stack.project.glob("*/app.py"))
-    with open(package / "app.py", "a") as code:
-        code.write("\n# an edit\n")
-    with open(bare / "app.py", "a") as code:
-        code.write("\n# an edit\n")
-    start = time.perf_counter()
-    stack.build()
-    result["warm"] = time.perf_counter() - start
-    result["bare_warm"] = seconds(bare_build, bare, env)
-
+    result = {}
+    result["cold"], result["warm"] = cold_then_code_only(stack.build, package / "app.py")
+    result["bare_cold"], result["bare_warm"] = cold_then_code_only(
+        lambda: sh("docker", "build", "--quiet", "--tag", bare_tag, ".", cwd=bare, env=env,
+                   timeout=1800),
+        bare / "app.py",
+    )  # fmt: skip
     base = image_size(PYTHON_BASE)
     result["layers_mb"] = (image_size(stack.image("web")) - base) / 1e6
     result["bare_layers_mb"] = (image_size(bare_tag) - base) / 1e6

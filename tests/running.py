@@ -63,9 +63,9 @@ def wait_for(url, deadline_seconds=60, process=None):
 
 
 @contextmanager
-def served(project, command, port, startup_seconds=60, **env):
-    """Run a server command in the project; stop it with SIGTERM afterwards."""
-    log = project / f"server-{port}.log"
+def background(project, command, log, **env):
+    """Run a command in the project with its output in `log`; SIGTERM it (and its
+    children) afterwards, SIGKILL when it does not stop within 30 s."""
     with open(log, "w") as out:
         process = subprocess.Popen(
             command,
@@ -76,7 +76,6 @@ def served(project, command, port, startup_seconds=60, **env):
             start_new_session=True,
         )
         try:
-            wait_for(f"http://127.0.0.1:{port}/up", startup_seconds, process=process)
             yield process
         finally:
             if process.poll() is None:
@@ -87,3 +86,11 @@ def served(project, command, port, startup_seconds=60, **env):
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
             process.output = log.read_text()
+
+
+@contextmanager
+def served(project, command, port, startup_seconds=60, **env):
+    """Run a server command in the project until /up answers; stop it afterwards."""
+    with background(project, command, project / f"server-{port}.log", **env) as process:
+        wait_for(f"http://127.0.0.1:{port}/up", startup_seconds, process=process)
+        yield process

@@ -28,7 +28,7 @@ import uuid
 import pytest
 
 from tests.baking import bake, clean_env
-from tests.running import free_port, get, served, wait_for
+from tests.running import background, free_port, get, served, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -146,31 +146,25 @@ def own_suite_passes(project, allowed_skip=None, **env):
     return result.stdout
 
 
-@pytest.fixture
-def celery_worker_process():
-    """Start `./run worker` in a project; killed (with its children) in teardown."""
-    started = []
+WORKER = ["./run", "worker", "--pool", "solo", "--without-heartbeat", "--without-gossip"]
 
-    def start(project, **env):
-        log = open(project / "worker.log", "w")  # noqa: SIM115
-        process = subprocess.Popen(
-            ["./run", "worker", "--pool", "solo", "--without-heartbeat", "--without-gossip"],
-            cwd=project, env=project_env(project, **env),
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        started.append((process, log))
-        return process
 
-    yield start
-    for process, log in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        log.close()
+def check_a_task_round_trips(project, base, **env):
+    """A task posted to the app is run by a real worker through the real Redis."""
+    with background(project, WORKER, project / "worker.log", **env) as worker:
+        status, started = post(f"{base}/tasks/hello", "name=Ada")
+        assert status == 202
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert worker.poll() is None, (project / "worker.log").read_text()
+            result = json.loads(get(f"{base}{started['url']}")[1])
+            if result["ready"]:
+                break
+            time.sleep(0.5)
+        assert result == {
+            "id": started["id"], "ready": True, "state": "SUCCESS",
+            "result": "Hello Ada, from My Flask App!",
+        }  # fmt: skip
 
 
 def post(url, data):
@@ -180,7 +174,7 @@ def post(url, data):
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[variant_id(v) for v in VARIANTS])
-def test_variant_against_the_real_servers(cookies, venvs, celery_worker_process, variant):
+def test_variant_against_the_real_servers(cookies, venvs, variant):
     database, use_redis, use_celery = variant
     project = bake(cookies, database=database, use_redis=use_redis, use_celery=use_celery)
     venvs(project)
@@ -206,20 +200,7 @@ def test_variant_against_the_real_servers(cookies, venvs, celery_worker_process,
             expected = {"database": "ok", **({"redis": "ok"} if use_redis else {})}
             assert (status, json.loads(body)["checks"]) == (200, expected)
             if use_celery:
-                worker = celery_worker_process(project, **env)
-                status, started = post(f"{base}/tasks/hello", "name=Ada")
-                assert status == 202
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    assert worker.poll() is None, (project / "worker.log").read_text()
-                    result = json.loads(get(f"{base}{started['url']}")[1])
-                    if result["ready"]:
-                        break
-                    time.sleep(0.5)
-                assert result == {
-                    "id": started["id"], "ready": True, "state": "SUCCESS",
-                    "result": "Hello Ada, from My Flask App!",
-                }  # fmt: skip
+                check_a_task_round_trips(project, base, **env)
 
         outages = {"database": {"DATABASE_URL": NOWHERE[database]}}
         if use_redis:

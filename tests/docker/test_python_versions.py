@@ -22,9 +22,7 @@ pytestmark = pytest.mark.docker
 
 
 @pytest.mark.parametrize("python_version", matrix.available_values("python_version"))
-def test_image_builds_on_and_runs_the_chosen_python(
-    cookies_session, docker_engine, python_version
-):
+def test_image_builds_on_and_runs_the_chosen_python(cookies_session, docker_engine, python_version):
     project = bake(cookies_session, python_version=python_version)
     named = images_named_by(project)
     python_bases = [image for image in named if image.startswith("python:")]
