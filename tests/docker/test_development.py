@@ -3,8 +3,9 @@
 The source is bind-mounted into the web container, so an edited Jinja
 template shows on the next request without a rebuild or a restart, and the
 asset watchers rebuild the bundles into the bind-mounted static folder. The
-bake's files belong to uid/gid 1000, the user the image is built for, as a
-developer's checkout belongs to the UID/GID in their .env.
+bake's files belong to a user other than the default 1000, whose ids go in
+UID/GID as the generated README says: the image's user gets those ids, and
+what the watchers write belongs to that user on the host.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from tests.docker.stacks import Stack, images_named_by
 
 pytestmark = pytest.mark.docker
 
+DEVELOPER = (1234, 2345)  # a host user's `id -u` and `id -g`, not the default
+
 
 def chown_tree(root, uid: int, gid: int) -> None:
     os.chown(root, uid, gid)
@@ -31,10 +34,11 @@ def chown_tree(root, uid: int, gid: int) -> None:
 def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_engine):
     project = bake(cookies_session)
     builder.ensure_standins(images_named_by(project))
-    chown_tree(project, 1000, 1000)
+    chown_tree(project, *DEVELOPER)
     package = next(p.parent for p in project.glob("*/app.py"))
     home = package / "blueprints" / "page" / "templates" / "page" / "home.html"
-    stack = Stack(project, "compose.yaml", "compose.dev.yaml")
+    uid, gid = map(str, DEVELOPER)
+    stack = Stack(project, "compose.yaml", "compose.dev.yaml", UID=uid, GID=gid)
     try:
         stack.up()
         states = stack.states()
@@ -43,6 +47,8 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
         status, _, page = stack.get("/")
         assert status == 200, page[:500]
         assert b"flDebug" in page, "FLASK_DEBUG=1 did not turn the debug toolbar on"
+        ids = stack.compose("exec", "-T", "web", "sh", "-c", "id -u; id -g").stdout.split()
+        assert ids == [uid, gid], ids
         web = stack.compose("ps", "--quiet", "web").stdout.strip()
         started = builder.run(
             ["docker", "inspect", "--format", "{{.State.StartedAt}}", web],
@@ -71,11 +77,9 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
 
         # the watchers (npm run watch:js / watch:css) built into the bind mount
         for bundle in ("js/app.js", "css/app.css"):
-            builder.wait_for(
-                lambda b=bundle: (package / "static" / b).is_file(),
-                timeout=90,
-                what=f"the watcher's {bundle}",
-            )
+            built = package / "static" / bundle
+            builder.wait_for(built.is_file, timeout=90, what=f"the watcher's {bundle}")
+            assert (built.stat().st_uid, built.stat().st_gid) == DEVELOPER, bundle
     except Exception:
         print(stack.logs(tail="60")[-8000:])
         raise
