@@ -110,17 +110,24 @@ class Stack:
         return out.stdout + out.stderr
 
     def down(self) -> dict[str, list[str]]:
-        """Remove the stack; what of it is left, by kind (all empty when clean)."""
-        self.compose(
-            "down", "--volumes", "--remove-orphans", "--rmi", "local", "--timeout", "10",
-            timeout=300,
-        )  # fmt: skip
+        """Remove the stack and the images compose built for it; what of it is
+        left, by kind (all empty when clean)."""
+        self.compose("down", "--volumes", "--remove-orphans", "--timeout", "10", timeout=300)
+        # Not `down --rmi local`: it also sweeps dangling images, and fails when
+        # another build removed one of those first.
+        built = self.images()
+        if built:
+            sh("docker", "image", "rm", "--force", *built, check=False)
         label = f"label=com.docker.compose.project={self.name}"
         left = {
             kind: sh("docker", kind, "ls", *flags, "--quiet", "--filter", label).stdout.split()
             for kind, flags in (("container", ["--all"]), ("volume", []), ("network", []))
         }
-        left["image"] = sh(
-            "docker", "image", "ls", "--quiet", "--filter", f"reference={self.name}-*"
-        ).stdout.split()
+        left["image"] = self.images()
         return left
+
+    def images(self) -> list[str]:
+        """The images compose built and named for this stack."""
+        out = sh("docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}",
+                 "--filter", f"reference={self.name}-*").stdout  # fmt: skip
+        return sorted(set(out.split()))
