@@ -149,6 +149,28 @@ def test_two_bakes_get_different_secrets(cookies):
     assert first["POSTGRES_PASSWORD"] != second["POSTGRES_PASSWORD"]
 
 
+def test_a_fresh_clone_writes_its_env_with_run_dotenv(cookies):
+    """.env is never committed: `./run dotenv` makes one like the bake's, with new
+    secrets, and never overwrites one that exists."""
+    project = bake(cookies, database="mysql")
+    baked = read_env_file(project / ".env")
+    (project / ".env").unlink()
+    written = run("./run", "dotenv", cwd=project)
+    assert written.returncode == 0, written.stderr
+    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
+    env = read_env_file(project / ".env")
+    assert env.keys() == baked.keys()
+    for key in ("SECRET_KEY", "MYSQL_PASSWORD"):
+        assert len(env[key]) == len(baked[key]) and env[key] != baked[key], key
+    assert {k: v for k, v in env.items() if k not in ("SECRET_KEY", "MYSQL_PASSWORD")} == {
+        k: v for k, v in baked.items() if k not in ("SECRET_KEY", "MYSQL_PASSWORD")
+    }
+    before = (project / ".env").read_text()
+    again = run("./run", "dotenv", cwd=project)
+    assert again.returncode == 1 and "error: .env exists" in again.stderr, again
+    assert (project / ".env").read_text() == before
+
+
 def test_shell_scripts_and_dockerfile_keep_lf_endings(default_project):
     attributes = (default_project / ".gitattributes").read_text()
     for pattern in ["run text eol=lf", "Dockerfile text eol=lf", "*.sh text eol=lf"]:
