@@ -614,6 +614,17 @@ def test_workflow_lints_tests_with_services_builds_assets_and_image(workflows, a
 
     docker = jobs["docker"]
     assert docker["needs"] == ["lint", "test"]
+    # the stack starts as users start it (a fresh checkout has no .env), before a push
+    steps = [step.get("run", step.get("uses", "")) for step in docker["steps"]]
+    up = next(i for i, run in enumerate(steps) if "docker compose up" in run)
+    assert steps[up].split("\n")[:2] == [
+        "./run dotenv",
+        "docker compose up --build --wait --wait-timeout 300",
+    ]
+    assert "http://127.0.0.1:8000/up" in steps[up + 1]
+    assert docker["steps"][-1]["uses"].startswith("docker/build-push")
+    down = next(s for s in docker["steps"] if "docker compose down" in s.get("run", ""))
+    assert down["if"] == "always()" and "--volumes" in down["run"]
     build = [s for s in docker["steps"] if s.get("uses", "").startswith("docker/build-push")]
     assert build and build[0]["with"]["context"] == "."
     assert build[0]["with"]["target"] == "app"
