@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.docker import build_standins as builder  # noqa: E402
-from tests.docker.stacks import Stack, images_named_by, sh  # noqa: E402
+from tests.docker.stacks import Stack, ensure_standins_for, sh  # noqa: E402
 from tests.docker.variants import can_start, docker_variants, variant_id  # noqa: E402
 
 OUT = ROOT / "BENCHMARKS-docker.md"
@@ -127,9 +127,7 @@ def build_pair(stack: Stack, bare: Path, bare_tag: str) -> dict:
 def up_to_healthy(stack: Stack) -> float:
     start = time.perf_counter()
     stack.compose("up", "--wait", "--wait-timeout", "300", "--detach", timeout=600)
-    elapsed = time.perf_counter() - start
-    stack.compose("down", "--volumes", "--timeout", "10", timeout=300)
-    return elapsed
+    return time.perf_counter() - start
 
 
 def bench_variant(variant: dict, base: Path) -> dict:
@@ -140,9 +138,7 @@ def bench_variant(variant: dict, base: Path) -> dict:
         project = Path(
             cookiecutter(str(ROOT), no_input=True, output_dir=str(base), extra_context=variant)
         )
-    named = images_named_by(project)
-    provided = {tag for standin in builder.STANDINS for tag in standin.tags}
-    builder.ensure_standins([image for image in named if image in provided])
+    ensure_standins_for(project)
     bare = bare_project(base, flask_pins(project))
     bare_tag = f"cfd-bench-bare-{os.getpid()}:latest"
     stack = Stack(project)
@@ -158,9 +154,8 @@ def bench_variant(variant: dict, base: Path) -> dict:
         sh("docker", "rmi", "--force", bare_tag, check=False)
 
 
-def write_report(results: dict, started: datetime) -> None:
+def write_report(results: dict, started: datetime, engine: str) -> None:
     load = os.getloadavg()
-    engine = builder.ensure_engine()
     lines = [
         "# Docker benchmarks",
         "",
@@ -197,8 +192,7 @@ def write_report(results: dict, started: datetime) -> None:
 
 def main() -> None:
     started = datetime.now(UTC)
-    builder.ensure_engine()
-    builder.ensure_tools()
+    engine = builder.ensure_tools()["engine"]
     variants = docker_variants()
     limit = os.environ.get("BENCH_DOCKER_VARIANTS")
     if limit:
@@ -207,7 +201,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-docker-") as tmp:
         for index, variant in enumerate(variants):
             results[variant_id(variant)] = bench_variant(variant, Path(tmp) / str(index))
-    write_report(results, started)
+    write_report(results, started, engine)
     print(OUT.read_text())
 
 

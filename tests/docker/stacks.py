@@ -2,12 +2,13 @@
 
 Each Stack has a unique compose project name and publishes its web port (or
 nginx's) on a random 127.0.0.1 port. `down()` removes its containers,
-networks, volumes and the images compose built, and reports anything of the
-project that is still there.
+networks, volumes and the images compose built, and fails naming anything of
+the project that is still there.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -17,6 +18,7 @@ import uuid
 from pathlib import Path
 
 from tests.baking import clean_env
+from tests.docker import build_standins as builder
 from tests.docker.build_standins import wait_for
 
 
@@ -51,6 +53,15 @@ def images_named_by(project: Path) -> list[str]:
     ).stdout.split()
     named += [i for i in out if not i.startswith("cfdimages-")]
     return sorted(set(named))
+
+
+def ensure_standins_for(project: Path) -> list[str]:
+    """Build the stand-ins for the images the project names (when missing);
+    the names no stand-in provides."""
+    named = images_named_by(project)
+    provided = {tag for standin in builder.STANDINS for tag in standin.tags}
+    builder.ensure_standins([image for image in named if image in provided])
+    return [image for image in named if image not in provided]
 
 
 class Stack:
@@ -90,8 +101,10 @@ class Stack:
             rows = rows[0]
         return {r["Service"]: (r["State"], r.get("Health", ""), r.get("ExitCode")) for r in rows}
 
+    @functools.cached_property
     def base_url(self) -> str:
-        """The published loopback address: nginx's when the stack has it, else web's."""
+        """The published loopback address: nginx's when the stack has it, else web's.
+        Read once the stack is up; it holds until `down()`."""
         service, port = ("nginx", "80") if "nginx" in self.services() else ("web", "8000")
         address = self.compose("port", service, port).stdout.strip()
         host, _, port = address.rpartition(":")
@@ -100,7 +113,7 @@ class Stack:
 
     def get(self, path: str, **headers: str):
         return wait_for(
-            lambda: http(self.base_url() + path, headers=headers),
+            lambda: http(self.base_url + path, headers=headers),
             timeout=30,
             what=f"GET {path}",
         )
@@ -109,9 +122,9 @@ class Stack:
         out = self.compose("logs", "--no-color", "--tail", tail, *services, check=False)
         return out.stdout + out.stderr
 
-    def down(self) -> dict[str, list[str]]:
-        """Remove the stack and the images compose built for it; what of it is
-        left, by kind (all empty when clean)."""
+    def down(self) -> None:
+        """Remove the stack and the images compose built for it; fail naming
+        anything of it that is left."""
         self.compose("down", "--volumes", "--remove-orphans", "--timeout", "10", timeout=300)
         # Not `down --rmi local`: it also sweeps dangling images, and fails when
         # another build removed one of those first.
@@ -124,7 +137,7 @@ class Stack:
             for kind, flags in (("container", ["--all"]), ("volume", []), ("network", []))
         }
         left["image"] = self.images()
-        return left
+        assert left == {"container": [], "volume": [], "network": [], "image": []}, left
 
     def images(self) -> list[str]:
         """The images compose built and named for this stack."""

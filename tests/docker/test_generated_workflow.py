@@ -16,8 +16,7 @@ import pytest
 import yaml
 
 from tests.baking import bake, clean_env
-from tests.docker import build_standins as builder
-from tests.docker.stacks import Stack, images_named_by
+from tests.docker.stacks import Stack, ensure_standins_for
 
 pytestmark = pytest.mark.docker
 
@@ -39,7 +38,7 @@ def run_step(script: str, project, env) -> None:
 
 def test_the_workflow_starts_the_stack_from_a_fresh_checkout(cookies_session, docker_engine):
     project = bake(cookies_session, ci="github")
-    builder.ensure_standins(images_named_by(project))
+    assert not ensure_standins_for(project)
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     steps = [s for s in workflow["jobs"]["docker"]["steps"] if "run" in s]
     (project / ".env").unlink()
@@ -56,5 +55,4 @@ def test_the_workflow_starts_the_stack_from_a_fresh_checkout(cookies_session, do
         for step in steps:
             if step.get("if") == "always()":
                 run_step(step["run"], project, env)
-        left = stack.down()
-        assert left == {"container": [], "volume": [], "network": [], "image": []}, left
+        stack.down()
