@@ -1,4 +1,5 @@
-"""Jinja filters that let free-text answers land safely in every file format.
+"""Jinja filters that let free-text answers land safely in every file format,
+and the Jinja tests that state each condition derived from the answers once.
 
 Cookiecutter puts the template folder on ``sys.path`` and loads the extension
 named in ``cookiecutter.json`` under ``_extensions``; it is never copied into a
@@ -62,6 +63,29 @@ def markdown(value):
     return MARKDOWN_SPECIALS.sub(r"\\\1", oneline(value))
 
 
+# Conditions derived from the answers. Templates use them as Jinja tests
+# (`{% if cookiecutter.database is sql %}`, `{% if cookiecutter is with_assets %}`);
+# the hooks' manifest and the template's own tests import the same definitions.
+SQL_DATABASES = ("postgresql", "sqlite", "mysql")
+# The compose service (and Kubernetes/CI service) of each database with a server.
+DATABASE_SERVICES = {"postgresql": "postgres", "mysql": "mariadb", "mongodb": "mongo"}
+
+
+def sql(database):
+    """The database is one SQLAlchemy and Alembic drive."""
+    return database in SQL_DATABASES
+
+
+def with_server(database):
+    """The database runs as a server of its own (not a file, not absent)."""
+    return database in DATABASE_SERVICES
+
+
+def with_assets(answers):
+    """The project builds assets with npm: a JavaScript frontend, or Tailwind's CLI."""
+    return answers["frontend"] != "none" or answers["css"] == "tailwind"
+
+
 def dnslabel(value, max_length=40):
     """A Kubernetes/DNS-1123 label: lowercase letters, digits and '-', short enough
     that suffixes such as "-dev" or "-web" keep it under 63 characters."""
@@ -75,3 +99,4 @@ class TextFilters(Extension):
         environment.filters.update(
             oneline=oneline, quoted=quoted, pystr=pystr, markdown=markdown, dnslabel=dnslabel
         )
+        environment.tests.update(sql=sql, with_server=with_server, with_assets=with_assets)
