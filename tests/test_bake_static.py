@@ -1,31 +1,24 @@
-"""Static checks of baked projects: they render, parse, lint and hold no debris."""
+"""Static checks of the default bake and its neighbours: they render, parse, lint
+and hold no debris, and their secrets are fresh and private."""
 
 import os
-import py_compile
 import re
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.baking import (
-    bake,
-    files,
-    is_flask_template,
-    parse_structured,
-    read_env_file,
-    text_files,
+from tests.support.baking import bake, parse_structured, read_env_file
+from tests.support.checks import (
+    bandit_problems,
+    blank_line_problems,
+    compose_problems,
+    file_problems,
+    hadolint_problems,
+    ruff_problems,
+    trace_problems,
 )
-
-BIN = Path(sys.executable).parent
-COOKIECUTTER_DEBRIS = re.compile(r"cookiecutter\.|\{\{-?\s*cookiecutter")
-JINJA_DEBRIS = re.compile(r"\{\{|\{%|\{#|%\}|#\}")
-
-
-def run(*args, cwd):
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120)
+from tests.support.runners import run
+from tests.support.variants import DEFAULTS
 
 
 def test_default_bake_has_the_spine(default_project):
@@ -49,63 +42,20 @@ def test_default_bake_has_the_spine(default_project):
     assert not (default_project / "licenses").exists()
 
 
-def test_no_template_debris(default_project):
-    for path in text_files(default_project):
-        text = path.read_text()
-        assert not COOKIECUTTER_DEBRIS.search(text), path
-        if not is_flask_template(path) and path.suffix != ".mako":
-            assert not JINJA_DEBRIS.search(text), path
-
-
-def test_no_empty_folders(default_project):
-    empty = [p for p in default_project.rglob("*") if p.is_dir() and not any(p.iterdir())]
-    assert empty == []
-
-
-def test_python_files_compile(default_project, tmp_path):
-    for path in files(default_project):
-        if path.suffix == ".py":
-            py_compile.compile(str(path), cfile=str(tmp_path / "x.pyc"), doraise=True)
-
-
-def test_structured_files_parse(default_project):
-    parsed = [
-        parse_structured(p)
-        for p in files(default_project)
-        if p.suffix in {".yaml", ".yml", ".toml", ".json"}
-    ]
-    assert len(parsed) >= 3  # compose.yaml, compose.dev.yaml, pyproject.toml
-
-
-def test_ruff_check_and_format_are_clean(default_project):
-    check = run(str(BIN / "ruff"), "check", "--no-cache", ".", cwd=default_project)
-    assert check.returncode == 0, check.stdout + check.stderr
-    fmt = run(str(BIN / "ruff"), "format", "--check", "--no-cache", ".", cwd=default_project)
-    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
-
-
-@pytest.mark.parametrize(
-    "compose_files", [["compose.yaml"], ["compose.yaml", "compose.dev.yaml"]], ids=["prod", "dev"]
-)
-def test_compose_file_is_valid(default_project, compose_files):
-    args = [arg for name in compose_files for arg in ("-f", name)]
-    result = run(str(BIN / "docker-compose"), *args, "config", "--quiet", cwd=default_project)
-    assert result.returncode == 0, result.stderr
+def test_default_bake_is_static_clean(default_project):
+    """No debris, everything parses, no empty folder or blank-line debris, no trace of
+    an unchosen option, ruff, hadolint and docker-compose config are clean."""
+    assert file_problems(default_project) == []
+    assert blank_line_problems(default_project) == []
+    assert trace_problems(default_project, DEFAULTS) == []
+    assert compose_problems(default_project) == []
+    assert ruff_problems([default_project]) == {}
+    assert hadolint_problems([default_project]) == {}
 
 
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
 def test_bandit_finds_nothing_of_medium_or_high_severity(cookies, database):
-    project = bake(cookies, database=database)
-    result = run(
-        str(BIN / "bandit"), "--quiet", "--recursive", ".", "--exclude", "./tests,./.venv",
-        "--severity-level", "medium", cwd=project,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_dockerfile_is_lint_clean(default_project):
-    result = run(str(BIN / "hadolint"), "--no-color", "Dockerfile", cwd=default_project)
-    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+    assert bandit_problems(bake(cookies, database=database)) == []
 
 
 def test_dockerfile_runs_as_non_root_with_a_health_check(default_project):
@@ -130,14 +80,14 @@ def test_env_is_written_with_secrets_and_kept_private(default_project):
 
 def test_env_is_ignored_by_git_and_docker(default_project, tmp_path):
     git = ["git", "-c", "init.defaultBranch=main"]
-    assert run(*git, "init", "-q", cwd=default_project).returncode == 0
+    run(*git, "init", "-q", cwd=default_project, check=True)
     try:
         ignored = run("git", "check-ignore", ".env", cwd=default_project)
         assert ignored.returncode == 0, ".env is not ignored by git"
         example = run("git", "check-ignore", ".env.example", cwd=default_project)
         assert example.returncode == 1, ".env.example must be committed"
     finally:
-        subprocess.run(["rm", "-rf", str(default_project / ".git")], check=True)
+        run("rm", "-rf", default_project / ".git", check=True)
     dockerignore = (default_project / ".dockerignore").read_text().splitlines()
     assert ".env" in dockerignore and ".env.*" in dockerignore
 
@@ -188,10 +138,9 @@ def test_compose_publishes_on_loopback_and_waits_for_healthy_services(default_pr
     assert compose["volumes"] == {"postgres": {}}
 
 
-def test_sqlite_variant_leaves_no_trace_of_postgresql(cookies):
+def test_sqlite_variant_has_only_its_app_services(cookies):
     project = bake(cookies, database="sqlite")
-    for path in text_files(project):
-        assert not re.search(r"postgres|psycopg", path.read_text(), re.I), path
+    assert trace_problems(project, {**DEFAULTS, "database": "sqlite"}) == []
     compose = parse_structured(project / "compose.yaml")
     assert set(compose["services"]) == {"release", "web"}
     assert compose["volumes"] == {"instance": {}}

@@ -10,20 +10,19 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.baking import COOKIECUTTER_JSON, bake, clean_env, parse_structured, text_files
-from tests.running import create_venv, free_port, get, served
+from tests.support import variants
+from tests.support.baking import bake, package_of, parse_structured
+from tests.support.checks import static_problems
+from tests.support.runners import get, gunicorn, project_env, run
+from tests.support.template import COOKIECUTTER_JSON
+from tests.support.venvs import venv_for
 
-BIN = Path(sys.executable).parent
 FRONTENDS = COOKIECUTTER_JSON["frontend"]
-JS_FRONTENDS = [frontend for frontend in FRONTENDS if frontend != "none"]
-CSS = COOKIECUTTER_JSON["css"]
-PAIRS = [(frontend, css) for frontend in FRONTENDS for css in CSS]
+PAIRS = [(pair["frontend"], pair["css"]) for pair in variants.frontend_pairs()]
 PAIR_IDS = [f"{frontend}-{css}" for frontend, css in PAIRS]
 
 # The npm packages of each frontend, and strings that survive minification in
@@ -44,7 +43,6 @@ SIGNATURES = {
     "react": ["react.transitional.element"],
     "jquery": ["Syntax error, unrecognized expression"],
 }
-BUILD_TOOLS = {"esbuild", "tailwindcss", "@tailwindcss/cli"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,14 +55,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def run(*args, cwd, env=None, timeout=300):
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def uses_node(frontend, css):
-    return frontend != "none" or css == "tailwind"
-
-
 # --- Static: every pair bakes into a clean project that holds only its own choice.
 
 
@@ -74,20 +64,11 @@ def baked(request, cookies_session):
     return frontend, css, bake(cookies_session, frontend=frontend, css=css)
 
 
-def test_pair_is_lint_clean_and_its_docker_files_are_valid(baked):
-    _, _, project = baked
-    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
-        result = run(str(BIN / "ruff"), *command, cwd=project)
-        assert result.returncode == 0, result.stdout + result.stderr
-    result = run(str(BIN / "hadolint"), "--no-color", "Dockerfile", cwd=project)
-    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
-    for files in (["compose.yaml"], ["compose.yaml", "compose.dev.yaml"]):
-        args = [arg for name in files for arg in ("-f", name)]
-        result = run(str(BIN / "docker-compose"), *args, "config", "--quiet", cwd=project)
-        assert result.returncode == 0, result.stderr
-    for path in text_files(project):
-        if "templates" not in path.parts:
-            assert not re.search(r"\{\{|\{%|cookiecutter\.", path.read_text()), path
+def test_pair_is_static_clean(baked):
+    """Every static check, the traces of every other library and of Tailwind included."""
+    frontend, css, project = baked
+    answers = {**variants.DEFAULTS, "frontend": frontend, "css": css}
+    assert static_problems([project], lambda _: answers)[project] == []
 
 
 def test_pair_leaves_no_other_version_behind(baked):
@@ -103,30 +84,12 @@ def test_pair_leaves_no_other_version_behind(baked):
         )
     ]
     assert leftovers == []
-    words = re.compile(
-        r"htmx|hotwire|@hotwired|stimulus|turbo|alpine|x-data|\bvue\b|react|jquery|tailwind",
-        re.I,
-    )
-    mine = {
-        "htmx": {"htmx", "hx-"},
-        "hotwire": {"hotwire", "@hotwired", "stimulus", "turbo"},
-        "alpinejs": {"alpine", "x-data"},
-        "vue": {"vue"},
-        "react": {"react"},
-        "jquery": {"jquery"},
-        "none": set(),
-    }[frontend] | ({"tailwind"} if css == "tailwind" else set())
-    for path in text_files(project):
-        if path.name == "package-lock.json":
-            continue
-        found = {m.lower() for m in words.findall(path.read_text())}
-        assert found <= mine, f"{path.relative_to(project)} mentions {found - mine}"
 
 
 def test_pair_pins_exact_versions_and_locks_them(baked):
     frontend, css, project = baked
     package_json = project / "assets/package.json"
-    if not uses_node(frontend, css):
+    if not variants.has_assets({"frontend": frontend, "css": css}):
         assert not (project / "assets").exists()
         assert not list(project.rglob("package.json"))
         return
@@ -197,7 +160,7 @@ def shared_venv(cookies_session):
     """One virtual environment for every pair: their Python requirements are the same."""
     if not shutil.which("npm"):
         pytest.fail("npm is needed to build the frontends: install Node.js 20 or newer")
-    return create_venv(bake(cookies_session, frontend="none"), requirements="requirements.txt")
+    return venv_for(bake(cookies_session, frontend="none"), requirements="requirements.txt")
 
 
 @pytest.fixture(scope="session")
@@ -210,18 +173,13 @@ def built_projects(cookies_session, shared_venv):
             return cache[frontend, css]
         project = bake(cookies_session, frontend=frontend, css=css)
         (project / ".venv").symlink_to(shared_venv)
-        env = clean_env(PATH=f"{shared_venv / 'bin'}:{os.environ['PATH']}")
-        if uses_node(frontend, css):
-            result = run(
-                "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline",
-                cwd=project / "assets", env=env, timeout=600,
-            )  # fmt: skip
-            assert result.returncode == 0, result.stdout + result.stderr
-            result = run("npm", "run", "build", cwd=project / "assets", env=env)
-            assert result.returncode == 0, result.stdout + result.stderr
-        flask = str(shared_venv / "bin/flask")
-        result = run(flask, "--app", "my_flask_app.app", "digest", "compile", cwd=project, env=env)
-        assert result.returncode == 0, result.stdout + result.stderr
+        env = project_env(project)
+        if variants.has_assets({"frontend": frontend, "css": css}):
+            npm_ci = ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"]
+            run(*npm_ci, cwd=project / "assets", env=env, timeout=600, check=True)
+            run("npm", "run", "build", cwd=project / "assets", env=env, check=True)
+        app = f"{package_of(project).name}.app"
+        run("flask", "--app", app, "digest", "compile", cwd=project, env=env, check=True)
         cache[frontend, css] = project
         return project
 
@@ -313,10 +271,8 @@ def demo_is_live(page, frontend):
 @pytest.mark.parametrize("frontend, css", PAIRS, ids=PAIR_IDS)
 def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
     project = built_projects(frontend, css)
-    port = free_port()
-    gunicorn = [".venv/bin/gunicorn", "-c", "config/gunicorn.py", "my_flask_app.app:create_app()"]
-    with served(project, gunicorn, port, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1"):
-        status, home = get(f"http://127.0.0.1:{port}/")
+    with gunicorn(project) as (base, _):
+        status, home = get(f"{base}/")
         assert status == 200
         assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', home)
         if frontend != "none":
@@ -327,7 +283,7 @@ def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
         try:
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+            page.goto(f"{base}/", wait_until="load")
             border = page.eval_on_selector(
                 ".site-header", "e => getComputedStyle(e).borderBottomStyle"
             )

@@ -23,12 +23,9 @@ the same examples.
 """
 
 import ast
-import contextlib
-import io
 import keyword
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -36,19 +33,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
-from cookiecutter.exceptions import (
-    CookiecutterException,
-    FailedHookException,
-    OutputDirExistsException,
-)
+from cookiecutter.exceptions import OutputDirExistsException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests import matrix
-from tests.baking import TEMPLATE_DIR, files, parse_structured
-from tests.test_matrix import file_problems
+from tests.support.baking import bake_in_process, effective_answers, package_of, parse_structured
+from tests.support.checks import file_problems, ruff_problems
+from tests.support.hooks import MAX_NAME_LENGTH, SHADOWED_NAMES
 
-BIN = Path(sys.executable).parent
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 DEADLINE = timedelta(seconds=float(os.environ.get("FUZZ_DEADLINE_SECONDS", "60")))
 
@@ -83,8 +75,8 @@ text_answers = st.one_of(
     st.just(""),
 )
 
-SHADOWED = matrix.hook_constant("SHADOWED_NAMES")
-LONGEST = matrix.hook_constant("MAX_NAME_LENGTH")
+SHADOWED = SHADOWED_NAMES
+LONGEST = MAX_NAME_LENGTH
 valid_names = st.from_regex(rf"[a-z][a-z0-9_]{{0,{LONGEST - 1}}}", fullmatch=True)
 names = st.one_of(
     valid_names,
@@ -107,56 +99,7 @@ versions = st.one_of(
     st.from_regex(r"[0-9a-z.+-]{0,8}", fullmatch=True),
 )
 
-# --- Baking, with the hook's stderr captured -----------------------------------
-
-
-@contextlib.contextmanager
-def captured_fd2():
-    """Capture file descriptor 2, where the hook subprocesses write."""
-    with tempfile.TemporaryFile(mode="w+b") as sink:
-        saved = os.dup(2)
-        sys.stderr.flush()
-        os.dup2(sink.fileno(), 2)
-        box = {}
-        try:
-            yield box
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            box["text"] = sink.read().decode(errors="replace")
-
-
-def bake(answers, output_dir):
-    """('baked', project, effective answers) | ('hook', stderr) | ('cookiecutter', error)."""
-    from cookiecutter.main import cookiecutter
-
-    with captured_fd2() as err, contextlib.redirect_stdout(io.StringIO()):
-        try:
-            project = cookiecutter(
-                str(TEMPLATE_DIR), no_input=True, output_dir=str(output_dir), extra_context=answers
-            )
-        except FailedHookException:
-            outcome = ("hook", None)
-        except (CookiecutterException, jinja2.TemplateError) as error:
-            outcome = ("cookiecutter", error)
-        else:
-            outcome = ("baked", Path(project))
-    if outcome[0] == "hook":
-        return ("hook", err["text"])
-    return outcome
-
-
-def effective_answers(answers):
-    """The answers after cookiecutter's own rendering (it renders command-line values)."""
-    from cookiecutter.generate import generate_context
-    from cookiecutter.prompt import prompt_for_config
-
-    context = generate_context(
-        context_file=str(TEMPLATE_DIR / "cookiecutter.json"), extra_context=answers
-    )
-    return prompt_for_config(context, no_input=True)
+# --- The oracle --------------------------------------------------------------
 
 
 def one_line(text):
@@ -173,8 +116,6 @@ def name_is_valid(name):
         and name not in sys.stdlib_module_names
     )
 
-
-# --- The oracle --------------------------------------------------------------
 
 MARKDOWN_SPECIALS = set("\\`*_{}[]<>#+!|&~")
 
@@ -210,7 +151,7 @@ class TitleParser(HTMLParser):
 
 def rendered_title(project, app_name):
     """The layout's <title>, rendered with autoescaping as Flask renders .html templates."""
-    package = next(p for p in project.iterdir() if (p / "templates/layouts/base.html").exists())
+    package = package_of(project)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(package / "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -228,11 +169,7 @@ def rendered_title(project, app_name):
 def assert_sound(project, answers):
     problems = [p for p in file_problems(project) if "debris" not in p or not has_jinja(answers)]
     assert not problems, problems
-    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
-        result = subprocess.run(
-            [str(BIN / "ruff"), *command], cwd=project, capture_output=True, text=True, timeout=120
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    assert ruff_problems([project]) == {}
     assert name_is_valid(project.name) and name_is_valid(answers["package_name"]), project.name
 
     name, description = one_line(answers["project_name"]), one_line(answers["description"])
@@ -262,9 +199,6 @@ def assert_sound(project, answers):
     assert title.strip() == name.strip() and tags == plain_tags
 
     assert author in (project / "LICENSE").read_text()
-    for path in files(project):
-        if path.suffix in {".yaml", ".yml"}:
-            parse_structured(path)
 
 
 def has_jinja(answers):
@@ -276,7 +210,7 @@ def has_jinja(answers):
 
 
 def check_outcome(answers, tmp):
-    kind, detail = bake(answers, tmp)[:2]
+    kind, detail = bake_in_process(answers, tmp, capture=True)
     leftovers = list(Path(tmp).iterdir())
     if kind == "hook":
         lines = [line for line in detail.splitlines() if line.strip()]

@@ -8,30 +8,28 @@ UID/GID as the generated README says: the image's user gets those ids, and
 what the watchers write belongs to that user on the host.
 """
 
-from __future__ import annotations
-
 import os
 import uuid
 
 import pytest
 
-from tests.baking import bake
-from tests.docker import build_standins as builder
-from tests.docker.stacks import Stack, ensure_standins_for, sh
+from tests.support.baking import bake, package_of
+from tests.support.runners import wait_until
+from tests.support.stacks import Stack, ensure_standins_for, sh
 
 pytestmark = pytest.mark.docker
 
 DEVELOPER = (1234, 2345)  # a host user's `id -u` and `id -g`, not the default
 
 
-def chown_tree(root, uid: int, gid: int) -> None:
+def chown_tree(root, uid, gid):
     os.chown(root, uid, gid)
     for folder, dirs, files in os.walk(root):
         for name in dirs + files:
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
-def started_at(container: str) -> str:
+def started_at(container):
     return sh("docker", "inspect", "--format", "{{.State.StartedAt}}", container).stdout
 
 
@@ -39,7 +37,7 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
     project = bake(cookies_session)
     assert not ensure_standins_for(project)
     chown_tree(project, *DEVELOPER)
-    package = next(p.parent for p in project.glob("*/app.py"))
+    package = package_of(project)
     home = package / "blueprints" / "page" / "templates" / "page" / "home.html"
     uid, gid = map(str, DEVELOPER)
     stack = Stack(project, "compose.yaml", "compose.dev.yaml", UID=uid, GID=gid)
@@ -61,7 +59,7 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
         assert "{% block content %}" in text, text[:300]
         edited = text.replace("{% block content %}", f"{{% block content %}}<p>{marker}</p>", 1)
         home.write_text(edited)
-        builder.wait_for(
+        wait_until(
             lambda: marker.encode() in stack.get("/")[2],
             timeout=30,
             what="the edited template on GET /",
@@ -71,7 +69,7 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
         # the watchers (npm run watch:js / watch:css) built into the bind mount
         for bundle in ("js/app.js", "css/app.css"):
             built = package / "static" / bundle
-            builder.wait_for(built.is_file, timeout=90, what=f"the watcher's {bundle}")
+            wait_until(built.is_file, timeout=90, what=f"the watcher's {bundle}")
             assert (built.stat().st_uid, built.stat().st_gid) == DEVELOPER, bundle
     except Exception:
         print(stack.logs(tail="60")[-8000:])

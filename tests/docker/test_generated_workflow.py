@@ -7,33 +7,28 @@ script goes through `bash -eo pipefail`, as on GitHub's runners; the
 `if: always()` cleanup step runs afterwards whatever happened.
 """
 
-from __future__ import annotations
-
 import socket
-import subprocess
 
 import pytest
 import yaml
 
-from tests.baking import bake, clean_env
-from tests.docker.stacks import Stack, ensure_standins_for
+from tests.support.baking import bake
+from tests.support.runners import clean_env, run
+from tests.support.stacks import Stack, ensure_standins_for
 
 pytestmark = pytest.mark.docker
 
 PUBLISHED = ("127.0.0.1", 8000)  # DOCKER_WEB_PORT_FORWARD in .env.example
 
 
-def port_is_free(address) -> bool:
+def port_is_free(address):
     with socket.socket() as sock:
         return sock.connect_ex(address) != 0
 
 
-def run_step(script: str, project, env) -> None:
-    proc = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-        cwd=project, env=env, capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
-    assert proc.returncode == 0, f"{script}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+def run_step(script, project, env):
+    run("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script,
+        cwd=project, env=env, timeout=1200, check=True)  # fmt: skip
 
 
 def test_the_workflow_starts_the_stack_from_a_fresh_checkout(cookies_session, docker_engine):

@@ -11,44 +11,43 @@ leave no container, network, volume or built image behind, also when a test
 failed.
 """
 
-from __future__ import annotations
-
-import gzip
 import json
 import re
-import time
 
 import pytest
 
-from tests import matrix
-from tests.baking import bake
-from tests.docker.stacks import Stack, ensure_standins_for, http, sh
-from tests.docker.variants import can_start, docker_variants, variant_id
+from local_extensions import SQL_DATABASES
+from tests.support import variants
+from tests.support.baking import bake
+from tests.support.runners import (
+    check_a_task_round_trips,
+    check_assets_cached_for_good,
+    expected_checks,
+)
+from tests.support.stacks import Stack, ensure_standins_for, run_in_image, sh
 
 pytestmark = pytest.mark.docker
 
-VARIANTS = docker_variants()
-SQL_DATABASES = {"postgresql", "mysql", "sqlite"}
+VARIANTS = variants.docker_variants()
 
 
 def test_the_covering_set_holds_every_value_and_bakes():
     """Fast: every value of every option the docker tier covers is in some variant."""
-    default = {k: matrix.default_context()["cookiecutter"][k] for k in matrix.OPTIONS}
     for variant in VARIANTS:
-        assert not matrix.expected_refusals({**default, **variant}), variant
+        assert variants.bakes(variant), variant
     for option in VARIANTS[0]:
-        wanted = set(matrix.available_values(option))
+        wanted = set(variants.available_values(option))
         assert {v[option] for v in VARIANTS} >= wanted, option
-    assert VARIANTS[0] == {k: default[k] for k in VARIANTS[0]}, "the first is the default"
+    assert VARIANTS[0] == {k: variants.DEFAULTS[k] for k in VARIANTS[0]}, "the first is the default"
 
 
-@pytest.fixture(scope="module", params=VARIANTS, ids=variant_id)
+@pytest.fixture(scope="module", params=VARIANTS, ids=variants.ids(VARIANTS))
 def built(request, cookies_session, docker_engine):
     """(variant, Stack) with its images built; the stack is removed afterwards."""
     variant = request.param
     project = bake(cookies_session, **variant)
     missing = ensure_standins_for(project)
-    if can_start(variant) is None:
+    if variants.no_standin(variant) is None:
         assert not missing, f"the project names images no stand-in provides: {missing}"
     stack = Stack(project)
     try:
@@ -75,7 +74,7 @@ for m in pytest ruff; do python -c "import $m" 2>/dev/null && echo "IMPORTABLE $
 command -v node npm ruff pytest | sed 's/^/ONPATH /'
 ls */static/cache_manifest.json
 """
-    out = sh("docker", "run", "--rm", "--entrypoint", "sh", image, "-c", script).stdout
+    out = run_in_image(image, script)
     assert out.splitlines()[0] == "1000", out
     assert not re.search(r"^(PRESENT|IMPORTABLE|ONPATH) ", out, re.M), out
     assert "static/cache_manifest.json" in out, out
@@ -83,61 +82,26 @@ ls */static/cache_manifest.json
 
 def test_stack_comes_up_healthy_and_serves(built):
     variant, stack = built
-    reason = can_start(variant)
+    reason = variants.no_standin(variant)
     if reason:
-        pytest.skip(f"docker tier: {variant_id(variant)}: {reason}")
+        pytest.skip(f"docker tier: {variants.variant_id(variant)}: {reason}")
     try:
         stack.up()
         states = stack.states()
         for service in stack.services():
             expected = ("exited", "", 0) if service == "release" else ("running", "healthy")
             assert states[service][: len(expected)] == expected, f"{service}: {states}"
-        check_pages(variant, stack)
+        status, _, body = stack.get("/up")
+        checks = expected_checks(variant)
+        assert (status, json.loads(body)) == (200, {"checks": checks, "failed": [], "status": "ok"})
+        status, _, home = stack.get("/")
+        assert status == 200 and b"<title>" in home and b"My Flask App" in home, home[:500]
         if variant["use_nginx"]:
-            check_assets_through_nginx(stack)
+            check_assets_cached_for_good(stack.base_url, home.decode())
         if variant["use_celery"]:
-            check_a_task_round_trips(stack)
+            check_a_task_round_trips(stack.base_url)
         if variant["database"] in SQL_DATABASES:
             assert "Running upgrade" in stack.logs("release"), stack.logs("release")
     except Exception:
         print(stack.logs(tail="80")[-10000:])
         raise
-
-
-def check_pages(variant, stack):
-    status, _, body = stack.get("/up")
-    checks = {}
-    if variant["database"] != "none":
-        checks["database"] = "ok"
-    if variant["use_redis"]:
-        checks["redis"] = "ok"
-    assert (status, json.loads(body)) == (200, {"checks": checks, "failed": [], "status": "ok"})
-    status, _, home = stack.get("/")
-    assert status == 200 and b"<title>" in home and b"My Flask App" in home, home[:500]
-
-
-def check_assets_through_nginx(stack):
-    _, _, home = stack.get("/")
-    assets = re.findall(rb'"(/static/[^"]+-[0-9a-f]{32}\.(?:css|js))"', home)
-    assert assets, f"the home page links no digested asset: {home[:800]}"
-    for asset in assets:
-        status, headers, body = stack.get(asset.decode(), **{"Accept-Encoding": "gzip"})
-        assert status == 200, asset
-        assert headers["Content-Encoding"] == "gzip", (asset, dict(headers))
-        assert "immutable" in headers["Cache-Control"], (asset, dict(headers))
-        assert gzip.decompress(body), asset
-
-
-def check_a_task_round_trips(stack):
-    base = stack.base_url
-    status, _, body = http(f"{base}/tasks/hello", data=b"name=Ada")
-    assert status == 202, body
-    url = json.loads(body)["url"]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        result = json.loads(http(base + url)[2])
-        if result["ready"]:
-            break
-        time.sleep(0.5)
-    assert result["state"] == "SUCCESS", result
-    assert result["result"] == "Hello Ada, from My Flask App!", result

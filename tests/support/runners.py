@@ -1,0 +1,305 @@
+"""Running things for real: processes, HTTP, gunicorn, nginx, a project's own suite."""
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from tests.support.baking import package_of
+
+# Settings a generated project reads; none may leak in from the test's environment.
+PROJECT_SETTINGS = ("FLASK_", "DATABASE_", "GUNICORN_", "SECRET_", "REDIS_", "MONGO_")
+
+
+def clean_env(**overrides):
+    """The environment for a generated project's processes: no leaking settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PROJECT_SETTINGS)}
+    env.update(overrides)
+    return env
+
+
+def project_env(project, **overrides):
+    """clean_env with the project's .venv first on PATH."""
+    return clean_env(PATH=f"{project / '.venv/bin'}:{os.environ['PATH']}", **overrides)
+
+
+def run(*args, cwd=None, env=None, timeout=300, check=False, input=None):
+    """subprocess.run, text captured; check=True fails the test with the output."""
+    result = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, input=input,
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    if check:
+        assert result.returncode == 0, (
+            f"{' '.join(map(str, args))} -> {result.returncode}\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http(url, data=None, headers=None, timeout=10):
+    """(status, headers, body bytes), without raising on HTTP error statuses and
+    without the host's proxy settings."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def get(url, timeout=5, **headers):
+    """(status, text) of a GET."""
+    status, _, body = http(url, headers=headers, timeout=timeout)
+    return status, body.decode()
+
+
+def post_json(url, data, timeout=10):
+    """(status, parsed JSON) of a form POST."""
+    status, _, body = http(url, data=data.encode(), timeout=timeout)
+    return status, json.loads(body)
+
+
+def wait_until(predicate, timeout, what="condition", interval=0.25):
+    """predicate()'s first truthy value. Its exceptions count as "not yet", except
+    an AssertionError, which ends the wait at once (the thing waited for died)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except AssertionError:
+            raise
+        except Exception as error:  # noqa: BLE001 - keep polling until the deadline
+            last = error
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what} not within {timeout:.0f}s (last error: {last!r})")
+        time.sleep(interval)
+
+
+def wait_for(url, deadline_seconds=60, process=None):
+    """The first answer of a GET to url, however long the server takes to start."""
+
+    def answer():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode} before answering")
+        return get(url, timeout=2)
+
+    return wait_until(answer, deadline_seconds, what=f"an answer from {url}")
+
+
+def wait_for_port(port, timeout=10, process=None):
+    def listening():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"exited with {process.returncode}")
+        with contextlib.closing(socket.create_connection(("127.0.0.1", port), timeout=1)):
+            return True
+
+    wait_until(listening, timeout, what=f"a listener on 127.0.0.1:{port}")
+
+
+def stop(process, signum=signal.SIGTERM, grace=30):
+    """Signal a process group; SIGKILL it when it has not stopped within `grace` s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signum)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def background(project, command, log, **env):
+    """Run a command in the project with its output in `log`; SIGTERM it (and its
+    children) afterwards, SIGKILL when it does not stop within 30 s."""
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=project,
+            env=project_env(project, **env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            stop(process)
+            process.output = log.read_text()
+
+
+@contextlib.contextmanager
+def served(project, command, port, startup_seconds=60, **env):
+    """Run a server command in the project until /up answers; stop it afterwards."""
+    with background(project, command, project / f"server-{port}.log", **env) as process:
+        wait_for(f"http://127.0.0.1:{port}/up", startup_seconds, process=process)
+        yield process
+
+
+def gunicorn_command(project, app=None):
+    """The project's gunicorn with its own config/gunicorn.py."""
+    app = app or f"{package_of(project).name}.app:create_app()"
+    return [".venv/bin/gunicorn", "-c", "config/gunicorn.py", app]
+
+
+@contextlib.contextmanager
+def gunicorn(project, workers=1, app=None, startup_seconds=60, **env):
+    """The project under its own gunicorn config on a free loopback port: yields
+    (base URL, process)."""
+    port = free_port()
+    with served(
+        project, gunicorn_command(project, app), port, startup_seconds,
+        GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers), **env,
+    ) as process:  # fmt: skip
+        yield f"http://127.0.0.1:{port}", process
+
+
+@contextlib.contextmanager
+def run_start(project, startup_seconds=60, workers=1, **env):
+    """`./run start`, the generated README's one command: yields (base URL, process)."""
+    port = free_port()
+    with served(
+        project, ["./run", "start"], port, startup_seconds,
+        GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers), **env,
+    ) as process:  # fmt: skip
+        yield f"http://127.0.0.1:{port}", process
+
+
+def own_suite(project, allowed_skip=None, timeout=900, **env):
+    """The project's own pytest suite passes; no test skipped unless for allowed_skip."""
+    result = run(
+        ".venv/bin/pytest", "-q", "-p", "no:cacheprovider", "-rs",
+        cwd=project, env=project_env(project, **env), timeout=timeout,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    assert re.search(r"\b\d+ passed\b", result.stdout), output[-6000:]
+    skips = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert all(allowed_skip and allowed_skip in line for line in skips), output[-6000:]
+    return result.stdout
+
+
+def require_tool(name, install=None):
+    """The path of a system tool; fails under CI (which installs it), skips elsewhere."""
+    import pytest
+
+    found = shutil.which(name) or (
+        f"/usr/sbin/{name}" if os.path.exists(f"/usr/sbin/{name}") else None
+    )
+    if found is None:
+        message = f"{name} is not installed (apt-get install {install or name}; .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def nginx_main_conf(prefix, server_conf, user=None):
+    """A stand-in for the stock nginx.conf that includes a generated server block,
+    its paths moved under `prefix`."""
+    lines = [f"user {user};"] if user else []
+    lines += [
+        f"pid {prefix}/nginx.pid;",
+        "error_log stderr;",
+        "events {}",
+        "http {",
+        "  include /etc/nginx/mime.types;",
+        "  access_log off;",
+        f"  include {server_conf};",
+        "}",
+    ]
+    path = prefix / "nginx.conf"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def nginx_check(conf, prefix):
+    """`nginx -t` on a whole nginx.conf: '' when it passes, else nginx's complaint."""
+    nginx = require_tool("nginx")
+    result = run(nginx, "-t", "-q", "-p", prefix, "-c", conf, timeout=60)
+    return "" if result.returncode == 0 else result.stderr.strip()
+
+
+@contextlib.contextmanager
+def nginx(conf, port, prefix=None, command=None):
+    """A real nginx on a whole config that listens on 127.0.0.1:port, until the block ends.
+
+    `command` replaces the plain `nginx -c conf` (a sidecar's own command line,
+    run as another user)."""
+    binary = require_tool("nginx")
+    args = command or [binary, *(["-p", str(prefix)] if prefix else []), "-c", str(conf)]
+    process = subprocess.Popen(
+        [*args, "-g", "daemon off;"] if command is None else args,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for_port(port, process=process)
+        yield process
+    finally:
+        # SIGQUIT is nginx's graceful stop, as the image's STOPSIGNAL.
+        stop(process, signal.SIGQUIT, grace=10)
+
+
+# --- What a running app must answer -------------------------------------------------
+
+
+def expected_checks(answers):
+    """The checks /up reports for these answers: the database (if any), Redis (if chosen)."""
+    checks = {"database": "ok"} if answers.get("database", "postgresql") != "none" else {}
+    return checks | ({"redis": "ok"} if answers.get("use_redis") else {})
+
+
+def digested_assets(home):
+    """The md5-tagged CSS and JS a page links."""
+    return re.findall(r'"(/static/[^"]+-[0-9a-f]{32}\.(?:css|js))"', home)
+
+
+def check_assets_cached_for_good(base, home):
+    """Every digested asset the page links comes gzip-encoded with a year-long,
+    immutable cache lifetime (nginx's gzip_static and expires)."""
+    import gzip
+
+    assets = digested_assets(home)
+    assert assets, f"the page links no digested asset: {home[:800]}"
+    for asset in assets:
+        status, headers, body = http(base + asset, headers={"Accept-Encoding": "gzip"})
+        assert status == 200, asset
+        assert headers["Content-Encoding"] == "gzip", (asset, dict(headers))
+        assert "immutable" in headers["Cache-Control"], (asset, dict(headers))
+        assert "max-age=31536000" in headers["Cache-Control"], (asset, dict(headers))
+        assert gzip.decompress(body), asset
+
+
+def check_a_task_round_trips(base, app_name="My Flask App"):
+    """A task posted to the app is run by a real worker through the real Redis."""
+    status, started = post_json(f"{base}/tasks/hello", "name=Ada")
+    assert status == 202, started
+
+    def finished():
+        result = json.loads(get(base + started["url"])[1])
+        return result if result["ready"] else None
+
+    result = wait_until(finished, timeout=60, what="the task's result", interval=0.5)
+    assert result == {
+        "id": started["id"], "ready": True, "state": "SUCCESS",
+        "result": f"Hello Ada, from {app_name}!",
+    }  # fmt: skip

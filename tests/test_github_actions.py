@@ -1,0 +1,100 @@
+"""The GitHub Actions workflow of baked projects (ci=github).
+
+Validated with check-jsonschema's vendored GitHub workflow schema (offline),
+then read for what it must do: lint, test against the chosen services, build
+the assets, start the compose stack as users do, build the image.
+"""
+
+import re
+
+import pytest
+import yaml
+
+from local_extensions import DATABASE_SERVICES
+from tests.support import variants
+from tests.support.baking import bake
+from tests.support.checks import tidy_problems
+from tests.support.runners import run
+from tests.support.servers import DATABASES
+from tests.support.template import BIN
+
+VARIANTS = variants.ci_variants()
+
+
+@pytest.fixture(scope="module")
+def workflows(cookies_session):
+    """{variant id: project} of every ci=github variant, baked once."""
+    return {variants.variant_id(a): bake(cookies_session, **a) for a in VARIANTS}
+
+
+def test_workflows_validate_against_the_github_workflow_schema(workflows):
+    paths = [p / ".github/workflows/ci.yml" for p in workflows.values()]
+    assert paths
+    result = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_workflow_schema_check_rejects_a_broken_workflow(tmp_path):
+    """The vendored schema is really applied (and needs no network)."""
+    broken = tmp_path / "ci.yml"
+    broken.write_text("on: push\njobs:\n  test:\n    steps:\n      - run: true\n")
+    result = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", broken)
+    assert result.returncode == 1 and "runs-on" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("answers", VARIANTS, ids=variants.ids(VARIANTS))
+def test_workflow_lints_tests_with_services_builds_assets_and_image(workflows, answers):
+    project = workflows[variants.variant_id(answers)]
+    path = project / ".github/workflows/ci.yml"
+    assert tidy_problems(project, [path]) == []
+    workflow = yaml.safe_load(path.read_text())
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"lint", "test", "docker"}
+
+    def runs(job):
+        return [step.get("run") for step in jobs[job]["steps"]]
+
+    assert "./run lint" in runs("lint")
+    assert "./run test" in runs("test")
+    setup_python = [s for s in jobs["test"]["steps"] if "setup-python" in s.get("uses", "")]
+    assert setup_python[0]["with"]["python-version"] == "3.13"
+
+    services = jobs["test"].get("services", {})
+    env = jobs["test"].get("env", {})
+    database = answers["database"]
+    service = DATABASE_SERVICES.get(database)
+    assert set(services) == {service} - {None} | ({"redis"} if answers["use_redis"] else set())
+    setting = DATABASES[database].url_setting
+    if service:
+        port = services[service]["ports"][0].split(":")[0]
+        assert re.match(rf"{database}://(.*@)?127\.0\.0\.1:{port}/", env[setting]), env[setting]
+    else:
+        assert setting not in env
+    assert ("REDIS_URL" in env) == answers["use_redis"]
+
+    assets = variants.has_assets(answers)
+    assert ("./run assets" in runs("test")) == assets
+    assert (project / "assets/package.json").exists() == assets
+
+    docker = jobs["docker"]
+    assert docker["needs"] == ["lint", "test"]
+    # the stack starts as users start it (a fresh checkout has no .env), before a push
+    steps = [step.get("run", step.get("uses", "")) for step in docker["steps"]]
+    up = next(i for i, run in enumerate(steps) if "docker compose up" in run)
+    assert steps[up].split("\n")[:2] == [
+        "./run dotenv",
+        "docker compose up --build --wait --wait-timeout 300",
+    ]
+    assert "http://127.0.0.1:8000/up" in steps[up + 1]
+    assert docker["steps"][-1]["uses"].startswith("docker/build-push")
+    down = next(s for s in docker["steps"] if "docker compose down" in s.get("run", ""))
+    assert down["if"] == "always()" and "--volumes" in down["run"]
+    build = [s for s in docker["steps"] if s.get("uses", "").startswith("docker/build-push")]
+    assert build and build[0]["with"]["context"] == "."
+    assert build[0]["with"]["target"] == "app"
+
+
+def test_no_ci_leaves_no_trace(default_project):
+    """(The static checks find no workflow word anywhere in such a project.)"""
+    assert not (default_project / ".github").exists()
+    assert "### Continuous integration" not in (default_project / "README.md").read_text()
