@@ -18,8 +18,8 @@ import uuid
 from pathlib import Path
 
 from tests.baking import clean_env
-from tests.docker import build_standins as builder
-from tests.docker.build_standins import wait_for
+from tools.standins import build as builder
+from tools.standins.build import wait_for
 
 
 def sh(*cmd: str, cwd=None, env=None, timeout: float = 120, check: bool = True):

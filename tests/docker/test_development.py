@@ -16,8 +16,8 @@ import uuid
 import pytest
 
 from tests.baking import bake
-from tests.docker import build_standins as builder
 from tests.docker.stacks import Stack, ensure_standins_for, sh
+from tools.standins import build as builder
 
 pytestmark = pytest.mark.docker
 

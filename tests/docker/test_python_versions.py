@@ -15,8 +15,8 @@ import pytest
 
 from tests import matrix
 from tests.baking import bake, clean_env
-from tests.docker import build_standins as builder
 from tests.docker.stacks import images_named_by, sh
+from tools.standins import build as builder
 
 pytestmark = pytest.mark.docker
 
