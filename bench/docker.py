@@ -14,7 +14,7 @@ the code, a non-root user):
 * compose up to healthy: `docker compose up --wait` of the already built
   stack, every service healthy, then `down --volumes`.
 
-Needs the docker tier's engine and stand-in images (tests/docker/README.md);
+Needs the docker tier's engine and stand-in images (tools/standins/README.md);
 run it as root. BENCH_DOCKER_VARIANTS=3 limits it to the first three variants.
 Nothing asserts; the goals are printed next to the figures.
 """
@@ -33,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.docker import build_standins as builder  # noqa: E402
 from tests.docker.stacks import Stack, ensure_standins_for, sh  # noqa: E402
 from tests.docker.variants import can_start, docker_variants, variant_id  # noqa: E402
+from tools.standins import build as builder  # noqa: E402
 
 OUT = ROOT / "BENCHMARKS-docker.md"
 PYTHON_BASE = "python:3.13-slim"
@@ -160,7 +160,7 @@ def write_report(results: dict, started: datetime, engine: str) -> None:
         "# Docker benchmarks",
         "",
         "Written by `./run bench docker` (bench/docker.py), on the docker tier's stand-in",
-        "base images (tests/docker/README.md), not the official ones: sizes are",
+        "base images (tools/standins/README.md), not the official ones: sizes are",
         "measured above the stand-in python base, and cold builds download through",
         "this machine's proxy. Each variant is measured side by side with a bare",
         "Flask app built the same way in the same run.",

@@ -1,4 +1,4 @@
-"""Self-test of the docker tier's stand-in images (issue 8).
+"""Self-test of the stand-in images (issue 8) that the template's docker tier runs on.
 
 Each test runs the real stand-in image in a real Docker engine and checks the
 part of the official image's contract that generated projects rely on.  Ports
@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from tests.docker import build_standins as builder  # noqa: E402
+from tools.standins import build as builder
 
 wait_for = builder.wait_for
 

