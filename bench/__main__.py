@@ -11,7 +11,6 @@ scale it.
 """
 
 import contextlib
-import io
 import json
 import os
 import platform
@@ -28,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.baking import clean_env  # noqa: E402
-from tests.running import free_port, wait_for  # noqa: E402
-from tests.test_pairwise import shared_venv  # noqa: E402
+from tests.support.baking import bake_in_process  # noqa: E402
+from tests.support.runners import clean_env, free_port, wait_for  # noqa: E402
+from tests.support.venvs import venv_for  # noqa: E402
 
 REPS = int(os.environ.get("BENCH_REPS", "5"))
 LOAD_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -127,15 +126,8 @@ def bench_bake(base):
 
 
 def bake_default(base):
-    from cookiecutter.main import cookiecutter
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        project = Path(
-            cookiecutter(
-                str(ROOT), no_input=True, output_dir=str(base), extra_context={"database": "sqlite"}
-            )
-        )
-    venv = shared_venv(project)
+    project = bake_in_process({"database": "sqlite"}, base)
+    venv = venv_for(project)
     (project / "bare_app.py").write_text(BARE_APP)
     env = clean_env(PATH=f"{venv / 'bin'}:{os.environ['PATH']}")
     subprocess.run(["./run", "release"], cwd=project, env=env, check=True, capture_output=True)

@@ -1,6 +1,6 @@
 """Docker benchmarks: `./run bench docker` writes BENCHMARKS-docker.md.
 
-For each variant of the docker tier's covering set (tests/docker/variants.py)
+For each variant of the docker tier's covering set (docker_variants in tests/support/variants.py)
 and, side by side in the same run, for a bare Flask app with the same kind of
 Dockerfile (python slim base, a virtual environment with flask and gunicorn,
 the code, a non-root user):
@@ -21,8 +21,6 @@ Nothing asserts; the goals are printed next to the figures.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sys
 import tempfile
@@ -33,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.docker.stacks import Stack, ensure_standins_for, sh  # noqa: E402
-from tests.docker.variants import can_start, docker_variants, variant_id  # noqa: E402
+from tests.support.baking import bake_in_process  # noqa: E402
+from tests.support.stacks import Stack, ensure_standins_for, sh  # noqa: E402
+from tests.support.variants import docker_variants, no_standin, variant_id  # noqa: E402
 from tools.standins import build as builder  # noqa: E402
 
 OUT = ROOT / "BENCHMARKS-docker.md"
@@ -131,13 +130,8 @@ def up_to_healthy(stack: Stack) -> float:
 
 
 def bench_variant(variant: dict, base: Path) -> dict:
-    from cookiecutter.main import cookiecutter
-
     log(f"{variant_id(variant)}: bake")
-    with contextlib.redirect_stdout(io.StringIO()):
-        project = Path(
-            cookiecutter(str(ROOT), no_input=True, output_dir=str(base), extra_context=variant)
-        )
+    project = bake_in_process(variant, base)
     ensure_standins_for(project)
     bare = bare_project(base, flask_pins(project))
     bare_tag = f"cfd-bench-bare-{os.getpid()}:latest"
@@ -145,7 +139,7 @@ def bench_variant(variant: dict, base: Path) -> dict:
     try:
         log(f"{variant_id(variant)}: cold and code-only builds, bare Flask alongside")
         result = build_pair(stack, bare, bare_tag)
-        if can_start(variant) is None:
+        if no_standin(variant) is None:
             log(f"{variant_id(variant)}: compose up to healthy")
             result["up"] = up_to_healthy(stack)
         return result

@@ -5,12 +5,12 @@ root and the upstream address; everything else is the baked file as it is.
 """
 
 import gzip
-import http.server
 import json
 import os
 import shutil
 import tempfile
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,7 @@ def test_compose_nginx_serves_digested_static_files_and_proxies_the_rest(cookies
             assert get(f"{base}/nginx-health") == (200, "ok\n")
 
 
-class EchoHeaders(http.server.BaseHTTPRequestHandler):
+class EchoHeaders(BaseHTTPRequestHandler):
     """Stands in for gunicorn: answers with the request's path and headers."""
 
     def do_GET(self):
@@ -96,7 +96,7 @@ def test_kubernetes_sidecar_serves_static_files_and_passes_proxy_headers():
     require_tool("nginx")
     conf = SIDECAR_CONF.read_text()
     assert debris_in(conf) is None  # the baked file is this file
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     # Not pytest's tmp_path: its parents are private to root, and nginx runs as 1000.
     root = Path(tempfile.mkdtemp(prefix="nginx-sidecar-"))

@@ -44,7 +44,7 @@ def test_render_blueprint_and_railway_config_build_the_dockerfile(baked):
 
     groups = {g["name"]: g for g in blueprint["envVarGroups"]}
     databases = {d["name"] for d in blueprint.get("databases", [])}
-    assert (len(databases) == 1) == (database == "postgresql")
+    assert (len(databases) == 1) == DATABASES[database].managed_on_render
     for service in services.values():
         if service["type"] == "keyvalue":
             assert service["ipAllowList"] == []

@@ -28,6 +28,10 @@ class Database:
     unreachable: dict = dataclasses.field(default_factory=dict)
     # The secret the post-generation hook writes into .env for its compose service.
     password: str | None = None
+    # The Python driver the project pins for it (None: none, or the standard library's).
+    driver: str | None = None
+    # Render's Blueprint creates it as a managed database.
+    managed_on_render: bool = False
     # More words (besides the value itself) that betray it in a project without it.
     terms: frozenset = frozenset()
     # Other databases' projects may name it (PostgreSQL's falls back to SQLite), so
@@ -54,6 +58,8 @@ DATABASES = {
         admin_url=POSTGRES_URL,
         unreachable={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing"},
         password="POSTGRES_PASSWORD",
+        driver="psycopg",
+        managed_on_render=True,
         terms=frozenset({"postgres", "psycopg"}),
     ),
     "sqlite": Database(
@@ -64,6 +70,7 @@ DATABASES = {
         admin_url=MARIADB_URL,
         unreachable={"DATABASE_URL": "mysql://nobody@127.0.0.1:1/nothing"},
         password="MYSQL_PASSWORD",
+        driver="pymysql",
         terms=frozenset({"mariadb", "pymysql"}),
     ),
     "mongodb": Database(
@@ -71,6 +78,7 @@ DATABASES = {
         url_setting="MONGO_URL",
         unreachable={"MONGO_URL": "mongodb://127.0.0.1:1/nothing", "MONGO_TIMEOUT_MS": "300"},
         password="MONGO_PASSWORD",
+        driver="pymongo",
         terms=frozenset({"mongo", "pymongo"}),
         no_standin=(
             "no mongo:8 stand-in: Debian does not package MongoDB and no container "

@@ -12,10 +12,9 @@ import json
 import re
 import uuid
 
+from tests.support.runners import clean_env, http, run, wait_until
 from tools.standins import build as standins
 from tools.standins.fixtures import docker_engine, standin_images  # noqa: F401 - fixtures
-
-from tests.support.runners import clean_env, http, run, wait_until
 
 
 def sh(*cmd, cwd=None, env=None, timeout=120, check=True):

@@ -292,7 +292,7 @@ def ci_variants():
     ]
     variants.append({**plain, "frontend": DEFAULTS["frontend"], "css": "tailwind"})
     variants.append({**plain, "css": "tailwind", "database": "sqlite"})
-    return [v for v in variants if bakes(v)]
+    return [{**DEFAULTS, **v} for v in variants if bakes(v)]
 
 
 DOCKER_CHOICES = ("frontend", "css", "database")
