@@ -43,7 +43,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
 HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
 
-{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+{% if cookiecutter.database is sql -%}
 # Unset, the app runs on an embedded SQLite file in instance/.
 SQLALCHEMY_DATABASE_URI = env.str(
     "DATABASE_URL",

@@ -1,6 +1,5 @@
-{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 """Fixtures: the app under test runs on throwaway data.
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 The tests use the server that DATABASE_URL names (from the environment or
 .env), in a database of the same name plus "_test", so development data is
@@ -29,7 +28,7 @@ import uuid
 {%- endif %}
 
 import pytest
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
@@ -39,7 +38,7 @@ from pymongo.uri_parser import parse_uri
 {%- endif %}
 
 from {{ cookiecutter.package_name }}.app import create_app
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 from {{ cookiecutter.package_name }}.extensions import db
 {%- elif cookiecutter.database == "mongodb" %}
 from {{ cookiecutter.package_name }}.extensions import mongo
@@ -48,7 +47,7 @@ from {{ cookiecutter.package_name }}.extensions import mongo
 
 from config import settings
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
 def test_database_url(tmp_path_factory):
@@ -102,7 +101,7 @@ def redis_server():
     if not REDIS_URL:
         pytest.skip("REDIS_URL is not set: the tests that need Redis are skipped")
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
 @pytest.fixture(scope="session")
@@ -117,11 +116,11 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def overrides({% if sql %}database_url{% endif %}):
+def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
     """What every app under test overrides; a test may override more."""
     return {
         "TESTING": True,
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
         "SQLALCHEMY_DATABASE_URI": database_url,
 {%- elif cookiecutter.database == "mongodb" %}
         "MONGO_URL": test_mongo_url(),
@@ -134,7 +133,7 @@ def overrides({% if sql %}database_url{% endif %}):
 
 @pytest.fixture(scope="session")
 def app(overrides):
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     app = create_app(overrides)
     command.upgrade(alembic_config(app), "head")
     yield app
@@ -168,7 +167,7 @@ def client(app):
 def app_context(app):
     with app.app_context():
         yield
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
 @pytest.fixture
@@ -218,7 +217,7 @@ def app_without_database(overrides):
 def app_without_redis(overrides):
     # Port 1 on the loopback interface: nothing listens there.
     unreachable = "redis://127.0.0.1:1/0"
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     app = create_app(
 {%- else %}
     return create_app(
@@ -230,7 +229,7 @@ def app_without_redis(overrides):
             "CACHE_REDIS_URL": unreachable,
         }
     )
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -1,4 +1,3 @@
-{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 {%- if cookiecutter.database == "none" -%}
 from flask import Blueprint, render_template
 {%- if cookiecutter.use_redis %}
@@ -17,7 +16,7 @@ def home():
     return render_template("page/home.html")
 {%- else -%}
 from flask import Blueprint, current_app, render_template
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 from sqlalchemy.exc import SQLAlchemyError
 
 from {{ cookiecutter.package_name }}.extensions import db
@@ -35,10 +34,10 @@ page = Blueprint("page", __name__, template_folder="templates")
 def home():
     try:
         notes = note_titles()
-    except {% if sql %}SQLAlchemyError{% else %}PyMongoError{% endif %} as error:
+    except {% if cookiecutter.database is sql %}SQLAlchemyError{% else %}PyMongoError{% endif %} as error:
         # The page stays up when the database is not; /up reports the failure.
         current_app.logger.warning("Could not load notes: %s", error.__class__.__name__)
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
         db.session.rollback()
 {%- endif %}
         notes = None
