@@ -50,7 +50,7 @@ from config import settings
 {%- if cookiecutter.database is sql %}
 
 
-def test_database_url(tmp_path_factory):
+def database_url_for_tests(tmp_path_factory):
     url = make_url(settings.SQLALCHEMY_DATABASE_URI)
     if url.get_backend_name() == "sqlite":
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
@@ -70,7 +70,7 @@ def alembic_config(app):
 MONGO_URL = os.environ.get("MONGO_URL")
 
 
-def test_mongo_url():
+def mongo_url_for_tests():
     """settings.MONGO_URL with "_test" added to the database name."""
     url = settings.MONGO_URL
     name = parse_uri(url)["database"]
@@ -106,7 +106,7 @@ def redis_server():
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    url = test_database_url(tmp_path_factory)
+    url = database_url_for_tests(tmp_path_factory)
     if database_exists(url):
         drop_database(url)
     create_database(url)
@@ -123,7 +123,7 @@ def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
 {%- if cookiecutter.database is sql %}
         "SQLALCHEMY_DATABASE_URI": database_url,
 {%- elif cookiecutter.database == "mongodb" %}
-        "MONGO_URL": test_mongo_url(),
+        "MONGO_URL": mongo_url_for_tests(),
 {%- endif %}
 {%- if cookiecutter.use_redis %}
         **redis_settings(),
