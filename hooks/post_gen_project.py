@@ -5,6 +5,7 @@ bake works offline.
 """
 
 import json
+import runpy
 import secrets
 import shutil
 import sys
@@ -157,20 +158,9 @@ def remove_empty_dirs(root):
 
 
 def write_env(root):
-    """Copy .env.example to .env with secrets made for this bake alone."""
-    fresh = {
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
-        "MYSQL_PASSWORD": secrets.token_urlsafe(24),
-        "MONGO_PASSWORD": secrets.token_urlsafe(24),
-    }
-    lines = []
-    for line in (root / ".env.example").read_text().splitlines():
-        key = line.split("=", 1)[0]
-        lines.append(f"{key}={fresh[key]}" if key in fresh and "=" in line else line)
-    env = root / ".env"
-    env.write_text("\n".join(lines) + "\n")
-    env.chmod(0o600)
+    """Write .env with secrets made for this bake alone, as `./run dotenv` does."""
+    env_file = runpy.run_path(str(root / "config" / "env_file.py"))
+    env_file["write_env"](root / ".env.example", root / ".env")
 
 
 def write_kubernetes_secrets(root):
