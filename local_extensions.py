@@ -81,6 +81,17 @@ def with_server(database):
     return database in DATABASE_SERVICES
 
 
+def with_servers(answers):
+    """The project talks to servers of its own (a database server, Redis): compose
+    services it waits for, CI service containers."""
+    return with_server(answers["database"]) or answers["use_redis"]
+
+
+def service(database):
+    """The compose (and CI) service name of a database with a server."""
+    return DATABASE_SERVICES[database]
+
+
 def with_assets(answers):
     """The project builds assets with npm: a JavaScript frontend, or Tailwind's CLI."""
     return answers["frontend"] != "none" or answers["css"] == "tailwind"
@@ -97,6 +108,13 @@ class TextFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters.update(
-            oneline=oneline, quoted=quoted, pystr=pystr, markdown=markdown, dnslabel=dnslabel
+            oneline=oneline,
+            quoted=quoted,
+            pystr=pystr,
+            markdown=markdown,
+            dnslabel=dnslabel,
+            service=service,
         )
-        environment.tests.update(sql=sql, with_server=with_server, with_assets=with_assets)
+        environment.tests.update(
+            sql=sql, with_server=with_server, with_servers=with_servers, with_assets=with_assets
+        )

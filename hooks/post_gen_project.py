@@ -5,6 +5,7 @@ bake works offline.
 """
 
 import json
+import runpy
 import secrets
 import shutil
 import sys
@@ -13,14 +14,16 @@ from pathlib import Path
 # Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
 ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
 
+# Conditions derived from the answers, stated once in local_extensions.py.
+SQL_DATABASE = "{{ cookiecutter.database is sql }}" == "True"
+WITH_ASSETS = "{{ cookiecutter is with_assets }}" == "True"
+
 PKG = ANSWERS["package_name"]
 DEMO = f"{PKG}/blueprints/demo"
+PAGE = f"{PKG}/blueprints/page"
 
 # The frontends bundled with esbuild from assets/ ("none" has no JavaScript).
 JS_FRONTENDS = ("htmx", "hotwire", "alpinejs", "vue", "react", "jquery")
-ENTRY = {"react": "app.react.jsx"}  # JSX; every other entry is app.<frontend>.js
-# The component frontends share one JSON endpoint (views.json.py) and its tests.
-DEMO_VIEWS = {"htmx": "htmx", "hotwire": "hotwire"}
 FRONTEND_EXTRAS = {
     "htmx": [f"{DEMO}/templates/demo/greeting.html"],
     "hotwire": ["assets/js/controllers", f"{DEMO}/templates/demo/second_page.html"],
@@ -32,12 +35,8 @@ def frontend_files(frontend):
     return [
         "assets",
         "assets/esbuild.config.mjs",
-        f"assets/js/{ENTRY.get(frontend, f'app.{frontend}.js')}",
-        f"{PKG}/templates/layouts/base.scripts.html",
-        f"{DEMO}/__init__.py",
-        f"{DEMO}/views.{DEMO_VIEWS.get(frontend, 'json')}.py",
-        f"{DEMO}/templates/demo/panel.{frontend}.html",
-        f"tests/test_demo.{DEMO_VIEWS.get(frontend, 'json')}.py",
+        f"{PKG}/templates/layouts/scripts.html",
+        DEMO,
         *FRONTEND_EXTRAS.get(frontend, []),
     ]
 
@@ -52,17 +51,13 @@ SQL = [
     "tests/test_migrations.py",
 ]
 MONGODB = [f"{PKG}/mongo.py", f"{PKG}/notes.py"]
-# The home page that lists the example notes; without a database, a plain one.
-NOTES_PAGE = [f"{PKG}/blueprints/page/templates", "tests/test_notes.py"]
-PLAIN_PAGE = [f"{PKG}/templates/page"]
 K8S = "deploy/kubernetes/base"
 MANIFEST = {
     "database": {
-        "postgresql": [*SQL, *NOTES_PAGE, f"{K8S}/release.yaml"],
-        "sqlite": [*SQL, *NOTES_PAGE],
-        "mysql": [*SQL, *NOTES_PAGE, f"{K8S}/release.yaml"],
-        "mongodb": [*MONGODB, *NOTES_PAGE, f"{K8S}/release.yaml"],
-        "none": PLAIN_PAGE,
+        "postgresql": [*SQL, "tests/test_notes.py", f"{K8S}/release.yaml"],
+        "sqlite": [*SQL, "tests/test_notes.py"],
+        "mysql": [*SQL, "tests/test_notes.py", f"{K8S}/release.yaml"],
+        "mongodb": [*MONGODB, "tests/test_notes.py", f"{K8S}/release.yaml"],
     },
     "use_redis": {
         True: ["tests/test_cache.py"],
@@ -83,47 +78,45 @@ MANIFEST = {
     "use_kubernetes": {True: ["deploy/kubernetes"]},
     "ci": {"github": [".github"]},
     "frontend": {frontend: frontend_files(frontend) for frontend in JS_FRONTENDS},
-    "css": {
-        "plain": [f"{PKG}/static/css/app.css"],
-        "tailwind": ["assets", "assets/css/tailwind.css"],
-    },
+    "css": {"tailwind": ["assets"]},
 }
 
-# The lockfiles of assets/package.json, one per frontend and css pair; the
-# chosen one becomes assets/package-lock.json.
-LOCKS_DIR = "assets/locks"
 
+def versioned_files(answers):
+    """{final path: source pattern} for the files that come in versions.
 
-def chosen_versions(answers):
-    """{kept path: the fixed name it takes} for files that come in versions.
-
-    The versions live side by side in the template (NAME.VERSION.EXT) and
-    MANIFEST has removed the unchosen ones; the chosen one replaces NAME.EXT.
+    The versions live side by side in the template, and a pattern names them
+    with the answer that picks one in braces (never doubled: cookiecutter renders
+    this file with Jinja first): the chosen version takes the
+    final name, the others are removed, and when the answers choose none (no
+    lockfile without npm) the file is absent.
     """
-    frontend, css = answers["frontend"], answers["css"]
-    moves = {}
-    if frontend in JS_FRONTENDS:
-        entry = ENTRY.get(frontend, f"app.{frontend}.js")
-        views = DEMO_VIEWS.get(frontend, "json")
-        moves |= {
-            f"assets/js/{entry}": f"assets/js/{entry.replace(f'.{frontend}', '')}",
-            f"{PKG}/templates/layouts/base.scripts.html": f"{PKG}/templates/layouts/base.html",
-            f"{DEMO}/views.{views}.py": f"{DEMO}/views.py",
-            f"{DEMO}/templates/demo/panel.{frontend}.html": f"{DEMO}/templates/demo/panel.html",
-            f"tests/test_demo.{views}.py": "tests/test_demo.py",
-        }
-        if css == "plain":
-            # esbuild bundles the plain stylesheet, so it moves to the sources.
-            moves[f"{PKG}/static/css/app.css"] = "assets/css/app.css"
-    if css == "tailwind":
-        moves["assets/css/tailwind.css"] = "assets/css/app.css"
-    if frontend in JS_FRONTENDS or css == "tailwind":
-        moves[f"{LOCKS_DIR}/{frontend}-{css}.json"] = "assets/package-lock.json"
-    return moves
+    entry = "assets/js/app.jsx" if answers["frontend"] == "react" else "assets/js/app.js"
+    # esbuild or Tailwind builds the stylesheet from assets/ when there is npm.
+    stylesheet = "assets/css/app.css" if WITH_ASSETS else f"{PKG}/static/css/app.css"
+    return {
+        "LICENSE": "licenses/{license}",
+        "assets/package-lock.json": "assets/locks/{frontend}-{css}.json",
+        entry: "assets/js/app.{frontend}" + Path(entry).suffix,
+        stylesheet: "assets/css/app.{css}.css",
+        f"{DEMO}/views.py": DEMO + "/views.{demo}.py",
+        f"{DEMO}/templates/demo/panel.html": DEMO + "/templates/demo/panel.{frontend}.html",
+        "tests/test_demo.py": "tests/test_demo.{demo}.py",
+        f"{PAGE}/views.py": PAGE + "/views.{page}.py",
+        f"{PAGE}/templates/page/card.html": PAGE + "/templates/page/card.{card}.html",
+    }
 
 
-# The license texts live side by side; the chosen one becomes LICENSE.
-LICENSES_DIR = "licenses"
+def choices(answers):
+    """The answers, and the names of the versions that several values share."""
+    frontend, database = answers["frontend"], answers["database"]
+    return {
+        **answers,
+        # The component frontends share one JSON endpoint and its tests.
+        "demo": frontend if frontend in ("htmx", "hotwire", "none") else "json",
+        "page": "sql" if SQL_DATABASE else database,
+        "card": "notes" if database != "none" else "next_steps",
+    }
 
 
 def unchosen_paths(answers, manifest):
@@ -142,11 +135,20 @@ def remove(path):
         path.unlink()
 
 
-def move_chosen_versions(root, answers):
-    for source, target in chosen_versions(answers).items():
-        (root / target).parent.mkdir(parents=True, exist_ok=True)
-        (root / source).replace(root / target)
-    remove(root / LOCKS_DIR)
+def install_versions(root, answers):
+    chosen = choices(answers)
+    moves = {}
+    for final, pattern in versioned_files(answers).items():
+        source = root / pattern.format_map(chosen)
+        # Every version's name starts as the pattern does, up to the first brace.
+        for version in root.glob(pattern.split("{")[0] + "*"):
+            if version != source:
+                remove(version)
+        if source.exists():
+            moves[source] = root / final
+    for source, final in moves.items():
+        final.parent.mkdir(parents=True, exist_ok=True)
+        source.replace(final)
 
 
 def remove_empty_dirs(root):
@@ -155,27 +157,10 @@ def remove_empty_dirs(root):
             folder.rmdir()
 
 
-def install_license(root, chosen):
-    licenses = root / LICENSES_DIR
-    (licenses / chosen).replace(root / "LICENSE")
-    shutil.rmtree(licenses)
-
-
 def write_env(root):
-    """Copy .env.example to .env with secrets made for this bake alone."""
-    fresh = {
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
-        "MYSQL_PASSWORD": secrets.token_urlsafe(24),
-        "MONGO_PASSWORD": secrets.token_urlsafe(24),
-    }
-    lines = []
-    for line in (root / ".env.example").read_text().splitlines():
-        key = line.split("=", 1)[0]
-        lines.append(f"{key}={fresh[key]}" if key in fresh and "=" in line else line)
-    env = root / ".env"
-    env.write_text("\n".join(lines) + "\n")
-    env.chmod(0o600)
+    """Write .env with secrets made for this bake alone, as `./run dotenv` does."""
+    env_file = runpy.run_path(str(root / "config" / "env_file.py"))
+    env_file["write_env"](root / ".env.example", root / ".env")
 
 
 def write_kubernetes_secrets(root):
@@ -203,10 +188,10 @@ Then open http://127.0.0.1:8000 . ./run help lists every task.
 
 def main():
     root = Path.cwd()
+    # Versions first: the chosen one may leave a folder that the manifest removes.
+    install_versions(root, ANSWERS)
     for relative in unchosen_paths(ANSWERS, MANIFEST):
         remove(root / relative)
-    move_chosen_versions(root, ANSWERS)
-    install_license(root, ANSWERS["license"])
     remove_empty_dirs(root)
     write_env(root)
     write_kubernetes_secrets(root)

@@ -2,9 +2,9 @@
 
 import multiprocessing
 
-from {{ cookiecutter.package_name }}.log import FORMATTERS
+from {{ cookiecutter.package_name }}.log import logging_config
 
-from config.settings import DEBUG, LOG_FORMAT, env
+from config.settings import DEBUG, LOG_FORMAT, LOG_LEVEL, env
 
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
 bind = env.str("GUNICORN_BIND", "127.0.0.1:8000")
@@ -21,20 +21,9 @@ reload = DEBUG
 loglevel = env.str("GUNICORN_LOG_LEVEL", "info")
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"default": FORMATTERS[LOG_FORMAT]},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "default",
-        },
-    },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "propagate": False},
-        "gunicorn.access": {"handlers": ["stdout"], "propagate": False},
-    },
+logconfig_dict = logging_config(LOG_LEVEL, LOG_FORMAT)
+# Gunicorn's defaults give its loggers a stderr handler of their own.
+logconfig_dict["loggers"] = {
+    name: {"handlers": ["stdout"], "propagate": False}
+    for name in ("gunicorn.error", "gunicorn.access")
 }

@@ -13,8 +13,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
 
-# The trailing comma keeps this call on three lines whatever the name's length,
-# so `ruff format` leaves it as generated.
+{# The trailing comma keeps this call on three lines whatever the name's length,
+    so `ruff format` leaves it as generated. -#}
 APP_NAME = env.str(
     "APP_NAME",
     {{ cookiecutter.project_name|pystr }},
@@ -43,7 +43,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
 HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
 
-{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+{% if cookiecutter.database is sql -%}
 # Unset, the app runs on an embedded SQLite file in instance/.
 SQLALCHEMY_DATABASE_URI = env.str(
     "DATABASE_URL",
@@ -84,7 +84,7 @@ FLASK_DB_SEEDS_PATH = str(BASE_DIR / "db" / "seeds.py")
 
 {% elif cookiecutter.database == "mongodb" -%}
 # The database is the one the URL names.
-# Trailing commas keep these calls on three lines for any project name.
+{# Trailing commas keep these calls on three lines for any project name. -#}
 MONGO_URL = env.str(
     "MONGO_URL",
     "mongodb://127.0.0.1:27017/{{ cookiecutter.project_slug }}",

@@ -1,6 +1,5 @@
-{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 """Fixtures: the app under test runs on throwaway data.
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 The tests use the server that DATABASE_URL names (from the environment or
 .env), in a database of the same name plus "_test", so development data is
@@ -29,7 +28,7 @@ import uuid
 {%- endif %}
 
 import pytest
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
@@ -39,7 +38,7 @@ from pymongo.uri_parser import parse_uri
 {%- endif %}
 
 from {{ cookiecutter.package_name }}.app import create_app
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 from {{ cookiecutter.package_name }}.extensions import db
 {%- elif cookiecutter.database == "mongodb" %}
 from {{ cookiecutter.package_name }}.extensions import mongo
@@ -48,10 +47,10 @@ from {{ cookiecutter.package_name }}.extensions import mongo
 
 from config import settings
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
-def test_database_url(tmp_path_factory):
+def database_url_for_tests(tmp_path_factory):
     url = make_url(settings.SQLALCHEMY_DATABASE_URI)
     if url.get_backend_name() == "sqlite":
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
@@ -71,7 +70,7 @@ def alembic_config(app):
 MONGO_URL = os.environ.get("MONGO_URL")
 
 
-def test_mongo_url():
+def mongo_url_for_tests():
     """settings.MONGO_URL with "_test" added to the database name."""
     url = settings.MONGO_URL
     name = parse_uri(url)["database"]
@@ -102,12 +101,12 @@ def redis_server():
     if not REDIS_URL:
         pytest.skip("REDIS_URL is not set: the tests that need Redis are skipped")
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    url = test_database_url(tmp_path_factory)
+    url = database_url_for_tests(tmp_path_factory)
     if database_exists(url):
         drop_database(url)
     create_database(url)
@@ -117,14 +116,14 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def overrides({% if sql %}database_url{% endif %}):
+def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
     """What every app under test overrides; a test may override more."""
     return {
         "TESTING": True,
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
         "SQLALCHEMY_DATABASE_URI": database_url,
 {%- elif cookiecutter.database == "mongodb" %}
-        "MONGO_URL": test_mongo_url(),
+        "MONGO_URL": mongo_url_for_tests(),
 {%- endif %}
 {%- if cookiecutter.use_redis %}
         **redis_settings(),
@@ -134,7 +133,7 @@ def overrides({% if sql %}database_url{% endif %}):
 
 @pytest.fixture(scope="session")
 def app(overrides):
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     app = create_app(overrides)
     command.upgrade(alembic_config(app), "head")
     yield app
@@ -168,7 +167,7 @@ def client(app):
 def app_context(app):
     with app.app_context():
         yield
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
 @pytest.fixture
@@ -218,7 +217,7 @@ def app_without_database(overrides):
 def app_without_redis(overrides):
     # Port 1 on the loopback interface: nothing listens there.
     unreachable = "redis://127.0.0.1:1/0"
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     app = create_app(
 {%- else %}
     return create_app(
@@ -230,7 +229,7 @@ def app_without_redis(overrides):
             "CACHE_REDIS_URL": unreachable,
         }
     )
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     yield app
     with app.app_context():
         db.engine.dispose()

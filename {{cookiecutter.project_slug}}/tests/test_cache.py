@@ -1,4 +1,3 @@
-{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 """Flask-Caching backed by the real Redis (REDIS_URL)."""
 
 import pytest
@@ -28,7 +27,7 @@ def test_the_home_page_is_cached(client, app, app_context):
 
 
 @pytest.mark.usefixtures("redis_server")
-def test_the_home_page_caches_the_note_titles(client, app_context{% if not sql %}, mongo_server{% endif %}):
+def test_the_home_page_caches_the_note_titles(client, app_context{% if cookiecutter.database is not sql %}, mongo_server{% endif %}):
     cache.set("note_titles", ["Served from the cache"])
     assert "Served from the cache" in client.get("/").get_data(as_text=True)
     cache.delete("note_titles")

@@ -1,14 +1,13 @@
-{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 {%- set server = ", mongo_server" if cookiecutter.database == "mongodb" else "" -%}
 """The example notes: seeded once, listed on the home page, which survives an outage."""
 
 import pytest
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 from flask_db.cli import db as db_cli
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.use_redis %}cache, {% endif %}{% if sql %}db{% else %}mongo{% endif %}
-{%- if sql %}
+from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.use_redis %}cache, {% endif %}{% if cookiecutter.database is sql %}db{% else %}mongo{% endif %}
+{%- if cookiecutter.database is sql %}
 from {{ cookiecutter.package_name }}.models import Note
 {%- else %}
 from {{ cookiecutter.package_name }}.notes import db_cli
@@ -16,7 +15,7 @@ from {{ cookiecutter.package_name }}.notes import db_cli
 
 
 def count_notes():
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
     return db.session.scalar(db.select(db.func.count()).select_from(Note))
 {%- else %}
     return mongo.db.notes.count_documents({})

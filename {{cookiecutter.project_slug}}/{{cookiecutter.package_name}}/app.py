@@ -40,7 +40,7 @@ def create_app(settings_override=None):
     if settings_override:
         app.config.update(settings_override)
 
-    # {% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] %}Home of the default SQLite file{% else %}Flask's instance folder, for local files{% endif %}; never inside the package.
+    # {% if cookiecutter.database is sql %}Home of the default SQLite file{% else %}Flask's instance folder, for local files{% endif %}; never inside the package.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     configure_logging(app)

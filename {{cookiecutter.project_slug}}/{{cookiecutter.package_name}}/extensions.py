@@ -3,7 +3,7 @@
 {% if cookiecutter.use_redis -%}
 from flask_caching import Cache
 {% endif -%}
-{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+{% if cookiecutter.database is sql -%}
 from flask_sqlalchemy import SQLAlchemy
 {% endif -%}
 from flask_static_digest import FlaskStaticDigest
@@ -21,7 +21,7 @@ from {{ cookiecutter.package_name }}.mongo import Mongo
 {% if cookiecutter.use_redis -%}
 cache = Cache()
 {% endif -%}
-{% if cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
+{% if cookiecutter.database is sql -%}
 db = SQLAlchemy()
 {% elif cookiecutter.database == "mongodb" -%}
 mongo = Mongo()
@@ -30,7 +30,7 @@ static_digest = FlaskStaticDigest()
 
 
 def init_extensions(app):
-{%- if cookiecutter.database in ["postgresql", "sqlite", "mysql"] %}
+{%- if cookiecutter.database is sql %}
     db.init_app(app)
 {%- elif cookiecutter.database == "mongodb" %}
     mongo.init_app(app)

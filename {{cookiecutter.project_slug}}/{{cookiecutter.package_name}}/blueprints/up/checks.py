@@ -1,21 +1,20 @@
-{%- set sql = cookiecutter.database in ["postgresql", "sqlite", "mysql"] -%}
 """One check per backing service; each raises when its service does not answer."""
 {%- if cookiecutter.use_redis %}
 
 from flask import current_app
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 {%- if not cookiecutter.use_redis %}{{ "\n" }}{% endif %}
 from sqlalchemy import text
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 from {{ cookiecutter.package_name }}.extensions import db
 {%- elif cookiecutter.database == "mongodb" %}
 
 from {{ cookiecutter.package_name }}.extensions import mongo
 {%- endif %}
-{%- if sql %}
+{%- if cookiecutter.database is sql %}
 
 
 def database():
