@@ -16,12 +16,11 @@ import pytest
 
 from tests.support import variants
 from tests.support.baking import bake, package_of, parse_structured
-from tests.support.checks import static_problems
+from tests.support.checks import manifest_problems, static_problems
+from tests.support.hooks import RenderedHook
 from tests.support.runners import get, gunicorn, project_env, run
-from tests.support.template import COOKIECUTTER_JSON
 from tests.support.venvs import venv_for
 
-FRONTENDS = COOKIECUTTER_JSON["frontend"]
 PAIRS = [(pair["frontend"], pair["css"]) for pair in variants.frontend_pairs()]
 PAIR_IDS = [f"{frontend}-{css}" for frontend, css in PAIRS]
 
@@ -58,6 +57,11 @@ CHROMIUM_ARGS = [
 # --- Static: every pair bakes into a clean project that holds only its own choice.
 
 
+@pytest.fixture(scope="module")
+def post_gen_hook():
+    return RenderedHook("post_gen_project.py")
+
+
 @pytest.fixture(scope="module", params=PAIRS, ids=PAIR_IDS)
 def baked(request, cookies_session):
     frontend, css = request.param
@@ -71,19 +75,11 @@ def test_pair_is_static_clean(baked):
     assert static_problems([project], lambda _: answers)[project] == []
 
 
-def test_pair_leaves_no_other_version_behind(baked):
+def test_pair_leaves_no_other_version_behind(baked, post_gen_hook):
     frontend, css, project = baked
-    leftovers = [
-        p.relative_to(project)
-        for p in project.rglob("*")
-        if ".venv" not in p.parts
-        and (
-            any(f".{other}." in p.name for other in [*FRONTENDS, "json", "scripts", "demo"])
-            or p.name == "tailwind.css"
-            or p.name == "locks"
-        )
-    ]
-    assert leftovers == []
+    answers = {**variants.DEFAULTS, "frontend": frontend, "css": css}
+    assert manifest_problems(project, answers, post_gen_hook) == []
+    assert not (project / "assets/locks").exists() and not (project / "licenses").exists()
 
 
 def test_pair_pins_exact_versions_and_locks_them(baked):

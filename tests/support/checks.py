@@ -92,12 +92,13 @@ def file_problems(project):
 
 
 def manifest_problems(project, answers, post_gen_hook):
-    """No path of the post-generation hook's MANIFEST (read from the hook as rendered
-    for this bake) that belongs only to unchosen values is left."""
+    """What the post-generation hook (rendered for this bake) must have done: no path
+    of its MANIFEST that belongs only to unchosen values is left, and of every
+    versioned file only the chosen version is left, under its final name."""
     names = {"project_slug": project.name, "package_name": project.name}
-    manifest = post_gen_hook.namespace({**answers, **names})["MANIFEST"]
+    hook = post_gen_hook.namespace({**answers, **names})
     chosen, unchosen = set(), set()
-    for option, by_value in manifest.items():
+    for option, by_value in hook["MANIFEST"].items():
         for value, paths in by_value.items():
             (chosen if answers[option] == value else unchosen).update(paths)
     absent = unchosen - chosen
@@ -109,7 +110,11 @@ def manifest_problems(project, answers, post_gen_hook):
     # a chosen path may be renamed by the hook, so only absence is an invariant.
     expected = {p for p in chosen if not inside_absent(p)}
     present = {p for p in chosen | unchosen if (project / p).exists()}
-    return [f"{p} (of an unchosen option) is present" for p in sorted(present - expected)]
+    problems = [f"{p} (of an unchosen option) is present" for p in sorted(present - expected)]
+    for final, pattern in hook["versioned_files"](answers).items():
+        versions = {p.relative_to(project) for p in project.glob(pattern.split("{")[0] + "*")}
+        problems += [f"{v} (a version of {final}) is left" for v in versions - {Path(final)}]
+    return problems
 
 
 def _database_traces():
