@@ -19,6 +19,7 @@ from tests.support.hooks import SHADOWED_NAMES
 from tests.support.runners import nginx_check, nginx_main_conf, run
 from tests.support.servers import DATABASES
 from tests.support.template import BIN
+from tests.support.variants import OPTIONS, ROTATED
 
 # --- Template debris ------------------------------------------------------------
 
@@ -159,6 +160,27 @@ TRACES = [
     ("frontend=jquery", _value("frontend", "jquery"), re.compile(r"jquery", re.I), True),
     ("css=tailwind", _value("css", "tailwind"), re.compile(r"tailwind", re.I), True),
 ]  # fmt: skip
+# Values that name no dependency, file or service of their own.
+NEUTRAL_VALUES = {"none", "plain"}
+
+
+def _generic_traces():
+    """Every other yes/no option and value betrays itself by its own name in the
+    dependencies, services, imports and paths: a new option is checked unlisted."""
+    listed = {what for what, *_ in TRACES}
+    for option, values in OPTIONS.items():
+        for value in values:
+            if option in ROTATED or value is False or value in NEUTRAL_VALUES:
+                continue
+            if value is True:
+                what, word, lacks = option, option.removeprefix("use_"), _flag(option)
+            else:
+                what, word, lacks = f"{option}={value}", str(value), _value(option, value)
+            if what not in listed:
+                yield what, lacks, re.compile(rf"(?<![a-z0-9]){re.escape(word)}", re.I), False
+
+
+TRACES += list(_generic_traces())
 # Texts that name other projects' words by nature.
 TRACE_FREE_TEXTS = {"LICENSE", "package-lock.json"}
 REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")

@@ -8,11 +8,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
 from tests.support.baking import package_of
+
+# One polling helper for the tests and the stand-in tool alike.
+from tools.standins.build import wait_for as wait_until  # noqa: F401 - re-exported
 
 # Settings a generated project reads; none may leak in from the test's environment.
 PROJECT_SETTINGS = ("FLASK_", "DATABASE_", "GUNICORN_", "SECRET_", "REDIS_", "MONGO_")
@@ -76,25 +78,6 @@ def post_json(url, data, timeout=10):
     return status, json.loads(body)
 
 
-def wait_until(predicate, timeout, what="condition", interval=0.25):
-    """predicate()'s first truthy value. Its exceptions count as "not yet", except
-    an AssertionError, which ends the wait at once (the thing waited for died)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except AssertionError:
-            raise
-        except Exception as error:  # noqa: BLE001 - keep polling until the deadline
-            last = error
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{what} not within {timeout:.0f}s (last error: {last!r})")
-        time.sleep(interval)
-
-
 def wait_for(url, deadline_seconds=60, process=None):
     """The first answer of a GET to url, however long the server takes to start."""
 
@@ -103,7 +86,7 @@ def wait_for(url, deadline_seconds=60, process=None):
             raise AssertionError(f"server exited with {process.returncode} before answering")
         return get(url, timeout=2)
 
-    return wait_until(answer, deadline_seconds, what=f"an answer from {url}")
+    return wait_until(answer, deadline_seconds, interval=0.25, what=f"an answer from {url}")
 
 
 def wait_for_port(port, timeout=10, process=None):
@@ -113,7 +96,7 @@ def wait_for_port(port, timeout=10, process=None):
         with contextlib.closing(socket.create_connection(("127.0.0.1", port), timeout=1)):
             return True
 
-    wait_until(listening, timeout, what=f"a listener on 127.0.0.1:{port}")
+    wait_until(listening, timeout, interval=0.1, what=f"a listener on 127.0.0.1:{port}")
 
 
 def stop(process, signum=signal.SIGTERM, grace=30):

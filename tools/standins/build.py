@@ -181,7 +181,11 @@ def run(
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "condition"):
-    """Call predicate() until it returns a truthy value (returned) or the deadline passes."""
+    """Call predicate() until it returns a truthy value (returned) or the deadline passes.
+
+    Its exceptions count as "not yet", except an AssertionError, which ends the
+    wait at once: a test's predicate asserts that what it waits for is alive.
+    """
     deadline = time.monotonic() + timeout
     last_exc = None
     while True:
@@ -189,6 +193,8 @@ def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "cond
             value = predicate()
             if value:
                 return value
+        except AssertionError:
+            raise
         except Exception as exc:  # noqa: BLE001 - keep polling until the deadline
             last_exc = exc
         if time.monotonic() >= deadline:
