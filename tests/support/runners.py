@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 
 from tests.support.baking import package_of
+from tests.support.variants import DEFAULTS
 
 # One polling helper for the tests and the stand-in tool alike.
 from tools.standins.build import wait_for as wait_until  # noqa: F401 - re-exported
@@ -247,8 +248,9 @@ def nginx(conf, port, prefix=None, command=None):
 
 def expected_checks(answers):
     """The checks /up reports for these answers: the database (if any), Redis (if chosen)."""
-    checks = {"database": "ok"} if answers.get("database", "postgresql") != "none" else {}
-    return checks | ({"redis": "ok"} if answers.get("use_redis") else {})
+    answers = {**DEFAULTS, **answers}
+    checks = {"database": "ok"} if answers["database"] != "none" else {}
+    return checks | ({"redis": "ok"} if answers["use_redis"] else {})
 
 
 def digested_assets(home):
