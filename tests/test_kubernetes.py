@@ -18,13 +18,12 @@ from local_extensions import with_server
 from tests.support import variants
 from tests.support.baking import bake, parse_structured, read_env_file, text_files
 from tests.support.checks import tidy_problems
-from tests.support.runners import run
+from tests.support.runners import SIDECAR_NGINX, run
 from tests.support.servers import DATABASES
 from tests.support.template import BIN
 
 KUBERNETES_VERSION = "1.37.0"
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
-SIDECAR_NGINX_COMMAND = ["nginx", "-e", "stderr", "-c", "/etc/nginx/kubernetes/nginx.conf"]
 VARIANTS = variants.kubernetes_variants()
 
 
@@ -178,7 +177,7 @@ def test_nginx_is_a_sidecar_in_the_web_pod_exactly_when_chosen(kube):
         assert set(containers) == {"web", "nginx"}
         nginx = containers["nginx"]
         assert nginx["image"].startswith("nginx:")
-        assert nginx["command"] == SIDECAR_NGINX_COMMAND
+        assert nginx["command"] == SIDECAR_NGINX
         assert {"name": "nginx", "containerPort": 8080} in nginx["ports"]
         assert port["targetPort"] == "nginx"
         (copy,) = pod["initContainers"]

@@ -18,6 +18,7 @@ import pytest
 from tests.support.baking import bake
 from tests.support.checks import debris_in
 from tests.support.runners import (
+    SIDECAR_NGINX,
     check_assets_cached_for_good,
     free_port,
     get,
@@ -34,7 +35,6 @@ from tests.support.template import PROJECT_TEMPLATE
 from tests.support.venvs import venv_for
 
 SIDECAR_CONF = PROJECT_TEMPLATE / "deploy/kubernetes/base/nginx.conf"
-SIDECAR_NGINX_COMMAND = ["nginx", "-e", "stderr", "-c", "/etc/nginx/kubernetes/nginx.conf"]
 
 
 @pytest.mark.slow
@@ -122,7 +122,7 @@ def test_kubernetes_sidecar_serves_static_files_and_passes_proxy_headers():
             assert old in conf, old
             conf = conf.replace(old, new)
         (root / "nginx.conf").write_text(conf)
-        command = [*SIDECAR_NGINX_COMMAND[:-1], str(root / "nginx.conf")]
+        command = [*SIDECAR_NGINX[:-1], str(root / "nginx.conf")]
         command[0] = require_tool("nginx")
         if os.geteuid() == 0 and shutil.which("setpriv"):
             command = ["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", *command]

@@ -197,6 +197,10 @@ def require_tool(name, install=None):
     return found
 
 
+# The Kubernetes nginx sidecar's command line (deploy/kubernetes/base/nginx-sidecar.yaml).
+SIDECAR_NGINX = ["nginx", "-e", "stderr", "-c", "/etc/nginx/kubernetes/nginx.conf"]
+
+
 def nginx_main_conf(prefix, server_conf, user=None):
     """A stand-in for the stock nginx.conf that includes a generated server block,
     its paths moved under `prefix`."""
