@@ -120,6 +120,10 @@ def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
     """What every app under test overrides; a test may override more."""
     return {
         "TESTING": True,
+{%- if cookiecutter is with_examples %}
+        # The examples are on, as while developing; tests of production turn them off.
+        "EXAMPLES_ENABLED": True,
+{%- endif %}
 {%- if cookiecutter.database is sql %}
         "SQLALCHEMY_DATABASE_URI": database_url,
 {%- elif cookiecutter.database == "mongodb" %}

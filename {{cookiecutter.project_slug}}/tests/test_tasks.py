@@ -1,8 +1,10 @@
-"""The example Celery task: in the app context, eagerly and through a real worker."""
+"""The example Celery task: in the app context, eagerly and through a real worker;
+its route and scheduled job only while the examples are on."""
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.tasks import say_hello
 
 
@@ -24,3 +26,15 @@ def test_a_worker_runs_the_task_started_by_the_route(app, client):
     status = client.get(f"/tasks/{task_id}").json
     assert status["state"] == "SUCCESS"
     assert status["result"] == result.result
+
+
+def test_the_example_job_is_scheduled_while_the_examples_are_on(app):
+    job = app.extensions["celery"].conf.beat_schedule["hello-every-hour"]
+    assert job["task"] == say_hello.name
+
+
+def test_the_route_and_the_example_job_are_off_in_production(overrides):
+    app = create_app({**overrides, "EXAMPLES_ENABLED": False})
+    response = app.test_client().post("/tasks/hello", data={"name": "Eve"})
+    assert response.status_code == 404
+    assert app.extensions["celery"].conf.beat_schedule == {}
