@@ -125,7 +125,7 @@ def test_none_with_plain_css_has_no_javascript_toolchain(cookies):
     assert "node" not in dockerfile.lower() and "npm" not in dockerfile
     assert len(re.findall(r"^FROM ", dockerfile, re.M)) == 2
     dev = parse_structured(project / "compose.dev.yaml")
-    assert set(dev["services"]) == {"web"}
+    assert set(dev["services"]) == {"web", "release"}  # release: seeds the examples
     assert not re.search(r"npm|node|assets", (project / "run").read_text())
     assert "<script" not in (project / "my_flask_app/templates/layouts/base.html").read_text()
 
@@ -140,7 +140,7 @@ def test_none_with_tailwind_has_only_the_css_toolchain(cookies):
     assert not (project / "assets/esbuild.config.mjs").exists()
     assert not (project / "my_flask_app/static/css/app.css").exists()
     dev = parse_structured(project / "compose.dev.yaml")
-    assert set(dev["services"]) == {"web", "css"}
+    assert set(dev["services"]) == {"web", "release", "css"}
 
 
 def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
@@ -150,7 +150,7 @@ def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
     assert "COPY --from=assets --chown=app:app /app/my_flask_app/static/" in dockerfile
     assert dockerfile.index("COPY --from=assets") < dockerfile.index("flask digest compile")
     dev = parse_structured(project / "compose.dev.yaml")
-    assert set(dev["services"]) == {"web", "js"}
+    assert set(dev["services"]) == {"web", "release", "js"}
     assert dev["services"]["js"]["command"] == ["npm", "run", "watch:js"]
     assert "**/node_modules/" in (project / ".dockerignore").read_text().splitlines()
     assert (project / "assets/js/app.jsx").is_file()
