@@ -239,3 +239,18 @@ def app_without_redis(overrides):
         db.engine.dispose()
 {%- endif %}
 {%- endif %}
+{%- if cookiecutter is with_examples %}
+
+
+@pytest.fixture
+def production_app(overrides):
+    """The app as production runs it: the examples off."""
+{%- if cookiecutter.database is sql %}
+    app = create_app({**overrides, "EXAMPLES_ENABLED": False})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+{%- else %}
+    return create_app({**overrides, "EXAMPLES_ENABLED": False})
+{%- endif %}
+{%- endif %}

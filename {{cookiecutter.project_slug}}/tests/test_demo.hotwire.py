@@ -1,6 +1,3 @@
-from {{ cookiecutter.package_name }}.app import create_app
-
-
 def test_home_page_loads_the_bundle_and_the_hotwire_demo(client):
     html = client.get("/").get_data(as_text=True)
     assert '<script type="module" src="/static/js/app' in html
@@ -18,8 +15,8 @@ def test_second_page_is_a_full_page_for_turbo_drive(client):
     assert 'data-controller="counter"' in html
 
 
-def test_the_demo_is_off_in_production(overrides):
-    client = create_app({**overrides, "EXAMPLES_ENABLED": False}).test_client()
+def test_the_demo_is_off_in_production(production_app):
+    client = production_app.test_client()
     assert client.get("/demo/second-page").status_code == 404
     home = client.get("/")
     assert home.status_code == 200

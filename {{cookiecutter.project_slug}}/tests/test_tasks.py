@@ -4,7 +4,6 @@ its route and scheduled job only while the examples are on."""
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.tasks import say_hello
 
 
@@ -33,8 +32,7 @@ def test_the_example_job_is_scheduled_while_the_examples_are_on(app):
     assert job["task"] == say_hello.name
 
 
-def test_the_route_and_the_example_job_are_off_in_production(overrides):
-    app = create_app({**overrides, "EXAMPLES_ENABLED": False})
-    response = app.test_client().post("/tasks/hello", data={"name": "Eve"})
+def test_the_route_and_the_example_job_are_off_in_production(production_app):
+    response = production_app.test_client().post("/tasks/hello", data={"name": "Eve"})
     assert response.status_code == 404
-    assert app.extensions["celery"].conf.beat_schedule == {}
+    assert production_app.extensions["celery"].conf.beat_schedule == {}
