@@ -97,6 +97,12 @@ def with_assets(answers):
     return answers["frontend"] != "none" or answers["css"] == "tailwind"
 
 
+def with_examples(answers):
+    """The project has example code that production leaves off: a frontend demo
+    (/demo/...) or the example Celery task's endpoint and scheduled job."""
+    return answers["frontend"] != "none" or answers["use_celery"]
+
+
 def dnslabel(value, max_length=40):
     """A Kubernetes/DNS-1123 label: lowercase letters, digits and '-', short enough
     that suffixes such as "-dev" or "-web" keep it under 63 characters."""
@@ -116,5 +122,9 @@ class TextFilters(Extension):
             service=service,
         )
         environment.tests.update(
-            sql=sql, with_server=with_server, with_servers=with_servers, with_assets=with_assets
+            sql=sql,
+            with_server=with_server,
+            with_servers=with_servers,
+            with_assets=with_assets,
+            with_examples=with_examples,
         )

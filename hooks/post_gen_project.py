@@ -21,6 +21,8 @@ WITH_ASSETS = "{{ cookiecutter is with_assets }}" == "True"
 PKG = ANSWERS["package_name"]
 DEMO = f"{PKG}/blueprints/demo"
 PAGE = f"{PKG}/blueprints/page"
+# The switch of the examples: a frontend's demo, Celery's example task.
+EXAMPLES = f"{PKG}/examples.py"
 
 # The frontends bundled with esbuild from assets/ ("none" has no JavaScript).
 JS_FRONTENDS = ("htmx", "hotwire", "alpinejs", "vue", "react", "jquery")
@@ -37,6 +39,7 @@ def frontend_files(frontend):
         "assets/esbuild.config.mjs",
         f"{PKG}/templates/layouts/scripts.html",
         DEMO,
+        EXAMPLES,
         *FRONTEND_EXTRAS.get(frontend, []),
     ]
 
@@ -70,6 +73,7 @@ MANIFEST = {
             f"{PKG}/blueprints/tasks",
             "tests/test_tasks.py",
             f"{K8S}/worker.yaml",
+            EXAMPLES,
         ],
     },
     "use_nginx": {
@@ -102,6 +106,8 @@ def versioned_files(answers):
         f"{DEMO}/views.py": DEMO + "/views.{demo}.py",
         f"{DEMO}/templates/demo/panel.html": DEMO + "/templates/demo/panel.{frontend}.html",
         "tests/test_demo.py": "tests/test_demo.{demo}.py",
+        # How ./run release treats the example records (no database, no file).
+        "tests/test_release.py": "tests/test_release.{page}.py",
         f"{PAGE}/views.py": PAGE + "/views.{page}.py",
         f"{PAGE}/templates/page/card.html": PAGE + "/templates/page/card.{card}.html",
     }

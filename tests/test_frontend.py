@@ -3,7 +3,9 @@
 The static tests bake each pair and read it. The slow ones install its pinned
 npm packages (npm ci, sharing npm's cache in ~/.npm between pairs), build the
 bundles, run `flask digest compile` and serve the app; the browser ones drive
-Debian's Chromium (never a browser that a tool downloads) against it.
+Debian's Chromium (never a browser that a tool downloads) against it: as in
+production the page has no demo and its bundle runs without an error, and with
+the examples on (EXAMPLES_ENABLED=1) the demo is live.
 """
 
 import json
@@ -18,7 +20,14 @@ from tests.support import variants
 from tests.support.baking import bake, package_of, parse_structured
 from tests.support.checks import manifest_problems, static_problems
 from tests.support.hooks import RenderedHook
-from tests.support.runners import get, gunicorn, project_env, run
+from tests.support.runners import (
+    EXAMPLES_ON,
+    check_examples,
+    get,
+    gunicorn,
+    project_env,
+    run,
+)
 from tests.support.venvs import venv_for
 
 PAIRS = [(pair["frontend"], pair["css"]) for pair in variants.frontend_pairs()]
@@ -116,7 +125,7 @@ def test_none_with_plain_css_has_no_javascript_toolchain(cookies):
     assert "node" not in dockerfile.lower() and "npm" not in dockerfile
     assert len(re.findall(r"^FROM ", dockerfile, re.M)) == 2
     dev = parse_structured(project / "compose.dev.yaml")
-    assert set(dev["services"]) == {"web"}
+    assert set(dev["services"]) == {"web", "release"}  # release: seeds the examples
     assert not re.search(r"npm|node|assets", (project / "run").read_text())
     assert "<script" not in (project / "my_flask_app/templates/layouts/base.html").read_text()
 
@@ -131,7 +140,7 @@ def test_none_with_tailwind_has_only_the_css_toolchain(cookies):
     assert not (project / "assets/esbuild.config.mjs").exists()
     assert not (project / "my_flask_app/static/css/app.css").exists()
     dev = parse_structured(project / "compose.dev.yaml")
-    assert set(dev["services"]) == {"web", "css"}
+    assert set(dev["services"]) == {"web", "release", "css"}
 
 
 def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
@@ -141,7 +150,7 @@ def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
     assert "COPY --from=assets --chown=app:app /app/my_flask_app/static/" in dockerfile
     assert dockerfile.index("COPY --from=assets") < dockerfile.index("flask digest compile")
     dev = parse_structured(project / "compose.dev.yaml")
-    assert set(dev["services"]) == {"web", "js"}
+    assert set(dev["services"]) == {"web", "release", "js"}
     assert dev["services"]["js"]["command"] == ["npm", "run", "watch:js"]
     assert "**/node_modules/" in (project / ".dockerignore").read_text().splitlines()
     assert (project / "assets/js/app.jsx").is_file()
@@ -262,29 +271,42 @@ def demo_is_live(page, frontend):
         expect(page.locator("#server-message time")).not_to_have_text(first)
 
 
+def open_home(browser, base, frontend, examples):
+    """Load the home page in Chromium, styled; with the examples on, use the demo.
+    Every console error or warning, page error and failed request fails the test."""
+    page = browser.new_page()
+    problems = []
+    page.on("console", lambda m: m.type in {"error", "warning"} and problems.append(m.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    try:
+        page.goto(f"{base}/", wait_until="load")
+        border = page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomStyle")
+        assert border == "solid", "the stylesheet is not applied"
+        if examples:
+            demo_is_live(page, frontend)
+        else:
+            assert page.query_selector("#demo") is None
+    finally:
+        page.close()
+    assert problems == []
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("frontend, css", PAIRS, ids=PAIR_IDS)
 def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
     project = built_projects(frontend, css)
+    answers = {"frontend": frontend, "css": css}
+    # As in production: no demo, and the bundle runs without it.
     with gunicorn(project) as (base, _):
+        check_examples(base, answers, enabled=False)
+        open_home(browser, base, frontend, examples=False)
+    with gunicorn(project, **EXAMPLES_ON) as (base, _):
         status, home = get(f"{base}/")
         assert status == 200
         assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', home)
         if frontend != "none":
             assert re.search(r'src="/static/js/app-[0-9a-f]{32}\.js"', home)
-        page = browser.new_page()
-        problems = []
-        page.on("console", lambda m: m.type in {"error", "warning"} and problems.append(m.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-        try:
-            page.goto(f"{base}/", wait_until="load")
-            border = page.eval_on_selector(
-                ".site-header", "e => getComputedStyle(e).borderBottomStyle"
-            )
-            assert border == "solid", "the stylesheet is not applied"
-            demo_is_live(page, frontend)
-        finally:
-            page.close()
-        assert problems == []
+        check_examples(base, answers, enabled=True)
+        open_home(browser, base, frontend, examples=True)

@@ -11,6 +11,8 @@ import pytest
 
 from tests.support.baking import bake
 from tests.support.runners import (
+    SEEDED_NOTE,
+    check_examples,
     clean_env,
     free_port,
     get,
@@ -44,7 +46,8 @@ def test_own_suite_passes_on_postgresql(installed_project):
 
 
 def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
-    """`./run start`, the README's one command, on the embedded SQLite default."""
+    """`./run start`, the README's one command, on the embedded SQLite default: a
+    development path, so the example records are seeded and the demo is on."""
     # npm ci and the asset build come first.
     with run_start(installed_project, startup_seconds=300, workers=2) as (base, server):
         status, body = get(f"{base}/up")
@@ -54,7 +57,8 @@ def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
         )
         status, home = get(f"{base}/")
         assert status == 200
-        assert "GET /up checks every backing service." in home  # seeded
+        assert SEEDED_NOTE in home  # seeded
+        check_examples(base, {}, enabled=True)
         stylesheet = re.search(r'href="(/static/css/app-[0-9a-f]{32}\.css)"', home)
         assert stylesheet, "the page does not link the digested stylesheet"
         assert get(f"{base}{stylesheet.group(1)}")[0] == 200
@@ -74,6 +78,8 @@ def test_up_names_the_database_when_it_is_unreachable(installed_project):
         assert status == 503
         assert '"failed":["database"]' in body
         assert get(f"{base}/")[0] == 200
+        # gunicorn alone, as in production (FLASK_DEBUG=0): the demo is off.
+        check_examples(base, {}, enabled=False)
 
 
 def test_production_start_without_a_secret_key_fails_clearly(installed_project):

@@ -4,8 +4,9 @@ Every pair of option values that some baking combination holds appears in at
 least one variant (checked below, fast); each variant is then baked, linked to
 the shared virtual environment of its exact pins, tested with its own suite
 against the real servers in a fresh database of its own, and served by
-`./run start` (which builds its assets, migrates, seeds and starts gunicorn)
-until `/` and `/up` answer 200. The real runs are marked slow.
+`./run start` (which builds its assets, migrates, seeds and starts gunicorn
+with the examples on) until `/` and `/up` answer 200 and the examples answer.
+The real runs are marked slow.
 """
 
 import os
@@ -15,7 +16,7 @@ import pytest
 
 from tests.support import variants
 from tests.support.baking import bake_in_process
-from tests.support.runners import get, own_suite, run_start
+from tests.support.runners import check_examples, get, own_suite, run_start
 from tests.support.servers import DATABASES, redis_url, throwaway_database
 from tests.support.venvs import venv_for
 
@@ -70,4 +71,5 @@ def test_pairwise_variant_installs_tests_and_serves(variant, tmp_path, record_pr
             for path in ("/", "/up"):
                 status, body = get(base + path)
                 assert status == 200, f"{path}: {status} {body[:500]}"
+            check_examples(base, variant, enabled=True)
         phase("start_and_serve")

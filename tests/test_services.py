@@ -4,10 +4,13 @@ real servers.
 Slow: every variant is linked to the virtual environment of its own pins (one
 per distinct set, shared). For each variant: the project's own test suite
 passes against the real PostgreSQL, MariaDB and Redis of this machine (no test
-of it skipped), `./run release` migrates and seeds, gunicorn serves / and /up,
-and with a service pointed at a port where nothing listens /up answers 503
-naming it while / still answers. With Celery, a worker started here runs a
-task that a route enqueued, through the real Redis.
+of it skipped); `./run release` migrates and adds no example records, and
+gunicorn, as in production, serves / (saying there are no notes yet) and /up
+with the demo and the example task's route off (404); `./run db seed` then adds
+the examples, and with EXAMPLES_ENABLED=1 the demo answers; with a service
+pointed at a port where nothing listens /up answers 503 naming it while /
+still answers. With Celery, a worker started here runs a task that the example
+route (EXAMPLES_ENABLED=1) enqueued, through the real Redis.
 
 MongoDB: no server can be installed here. Without MONGO_URL the variant still
 installs, passes the tests that need no server, and proves the outage path
@@ -16,14 +19,20 @@ with the reason printed. With MONGO_URL set, they run.
 """
 
 import json
+import uuid
 
 import pytest
 
 from tests.support import variants
 from tests.support.baking import bake
 from tests.support.runners import (
+    EXAMPLES_ON,
+    NO_NOTES,
+    NOT_SEEDED,
+    SEEDED_NOTE,
     background,
     check_a_task_round_trips,
+    check_examples,
     expected_checks,
     get,
     gunicorn,
@@ -41,8 +50,17 @@ MONGODB = DATABASES["mongodb"]
 WORKER = ["./run", "worker", "--pool", "solo", "--without-heartbeat", "--without-gossip"]
 
 
-def release(project, **env):
-    run("./run", "release", cwd=project, env=project_env(project, **env), timeout=120, check=True)
+def task(project, *args, **env):
+    """The output of `./run <args>` in the project, which must succeed."""
+    result = run(
+        "./run", *args, cwd=project, env=project_env(project, **env), timeout=120, check=True
+    )
+    return result.stdout + result.stderr
+
+
+def fresh_cache(variant):
+    """A cache prefix of its own, so that no list cached before a step hides it."""
+    return {"CACHE_KEY_PREFIX": f"{uuid.uuid4().hex[:8]}:"} if variant["use_redis"] else {}
 
 
 @pytest.mark.parametrize("variant", RUNS, ids=variants.ids(RUNS))
@@ -53,12 +71,19 @@ def test_variant_against_the_real_servers(cookies, variant):
     with throwaway_database(project, variant["database"], project_env(project)) as url:
         env |= url
         own_suite(project, **env)
-        release(project, **env)
-        with gunicorn(project, **env) as (base, _):
+        assert NOT_SEEDED in task(project, "release", **env)
+        with gunicorn(project, **env, **fresh_cache(variant)) as (base, _):
             status, home = get(f"{base}/")
-            assert status == 200 and "GET /up checks every backing service." in home
+            assert status == 200 and NO_NOTES in home and SEEDED_NOTE not in home, home
             status, body = get(f"{base}/up")
             assert (status, json.loads(body)["checks"]) == (200, expected_checks(variant))
+            check_examples(base, variant, enabled=False)
+
+        assert "Added 3 example notes." in task(project, "db", "seed", **env)
+        with gunicorn(project, **env, **EXAMPLES_ON, **fresh_cache(variant)) as (base, _):
+            status, home = get(f"{base}/")
+            assert status == 200 and SEEDED_NOTE in home, home
+            check_examples(base, variant, enabled=True)
             if variant["use_celery"]:
                 with background(project, WORKER, project / "worker.log", **env) as worker:
                     check_a_task_round_trips(base)
@@ -96,7 +121,8 @@ def test_mongodb_variant_against_a_real_server(cookies):
     venv_for(project)
     env = {"REDIS_URL": redis_url(), "MONGO_URL": MONGODB.admin_url}
     own_suite(project, **env)
-    release(project, **env)
-    with gunicorn(project, **env) as (base, _):
+    assert NOT_SEEDED in task(project, "release", **env)
+    assert "Added 3 example notes." in task(project, "db", "seed", **env)
+    with gunicorn(project, **env, **fresh_cache({"use_redis": True})) as (base, _):
         assert get(f"{base}/up")[0] == 200
-        assert "GET /up checks every backing service." in get(f"{base}/")[1]
+        assert SEEDED_NOTE in get(f"{base}/")[1]

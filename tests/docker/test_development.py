@@ -2,7 +2,8 @@
 
 The source is bind-mounted into the web container, so an edited Jinja
 template shows on the next request without a rebuild or a restart, and the
-asset watchers rebuild the bundles into the bind-mounted static folder. The
+asset watchers rebuild the bundles into the bind-mounted static folder. It is
+development: the release step seeds the example records and the demo is on. The
 bake's files belong to a user other than the default 1000, whose ids go in
 UID/GID as the generated README says: the image's user gets those ids, and
 what the watchers write belongs to that user on the host.
@@ -14,7 +15,7 @@ import uuid
 import pytest
 
 from tests.support.baking import bake, package_of
-from tests.support.runners import wait_until
+from tests.support.runners import SEEDED_NOTE, check_examples, wait_until
 from tests.support.stacks import Stack, ensure_standins_for, sh
 
 pytestmark = pytest.mark.docker
@@ -49,6 +50,9 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
         status, _, page = stack.get("/")
         assert status == 200, page[:500]
         assert b"flDebug" in page, "FLASK_DEBUG=1 did not turn the debug toolbar on"
+        assert SEEDED_NOTE.encode() in page, "compose.dev.yaml did not seed"
+        assert "Added 3 example notes." in stack.logs("release"), stack.logs("release")
+        check_examples(stack.base_url, {}, enabled=True)
         ids = stack.compose("exec", "-T", "web", "sh", "-c", "id -u; id -g").stdout.split()
         assert ids == [uid, gid], ids
         web = stack.compose("ps", "--quiet", "web").stdout.strip()

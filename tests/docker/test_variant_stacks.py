@@ -6,7 +6,10 @@ development tools, no node_modules, a HEALTHCHECK); then
 `docker compose up --build --wait` must bring every chosen service to healthy
 (the release service to a clean exit), and the published loopback port must
 serve / and /up, the digested assets gzip-encoded with a long cache lifetime
-through nginx, and a Celery task's result. `docker compose down` then has to
+through nginx, and a Celery task's result. The stack is production: its release
+adds no example records and the demo answers 404, except that the Celery
+variants turn the examples on in `.env` (EXAMPLES_ENABLED=1), as a user would,
+to start the example task. `docker compose down` then has to
 leave no container, network, volume or built image behind, also when a test
 failed.
 """
@@ -20,11 +23,15 @@ from local_extensions import SQL_DATABASES
 from tests.support import variants
 from tests.support.baking import bake
 from tests.support.runners import (
+    EXAMPLES_ON,
+    NOT_SEEDED,
+    SEEDED_NOTE,
     check_a_task_round_trips,
     check_assets_cached_for_good,
+    check_examples,
     expected_checks,
 )
-from tests.support.stacks import Stack, ensure_standins_for, run_in_image, sh
+from tests.support.stacks import Stack, add_to_dotenv, ensure_standins_for, run_in_image, sh
 
 pytestmark = pytest.mark.docker
 
@@ -85,6 +92,9 @@ def test_stack_comes_up_healthy_and_serves(built):
     reason = variants.no_standin(variant)
     if reason:
         pytest.skip(f"docker tier: {variants.variant_id(variant)}: {reason}")
+    examples = variant["use_celery"]
+    if examples:
+        add_to_dotenv(stack.project, **EXAMPLES_ON)
     try:
         stack.up()
         states = stack.states()
@@ -98,8 +108,13 @@ def test_stack_comes_up_healthy_and_serves(built):
         assert status == 200 and b"<title>" in home and b"My Flask App" in home, home[:500]
         if variant["use_nginx"]:
             check_assets_cached_for_good(stack.base_url, home.decode())
+        check_examples(stack.base_url, variant, enabled=examples)
         if variant["use_celery"]:
             check_a_task_round_trips(stack.base_url)
+        if variant["database"] != "none":
+            release = stack.logs("release")
+            assert NOT_SEEDED in release and "example notes" not in release, release
+            assert SEEDED_NOTE.encode() not in home, home[:2000]
         if variant["database"] in SQL_DATABASES:
             assert "Running upgrade" in stack.logs("release"), stack.logs("release")
     except Exception:

@@ -18,7 +18,9 @@ from tests.support.variants import DEFAULTS
 from tools.standins.build import wait_for as wait_until  # noqa: F401 - re-exported
 
 # Settings a generated project reads; none may leak in from the test's environment.
-PROJECT_SETTINGS = ("FLASK_", "DATABASE_", "GUNICORN_", "SECRET_", "REDIS_", "MONGO_")
+PROJECT_SETTINGS = (
+    "FLASK_", "DATABASE_", "GUNICORN_", "SECRET_", "REDIS_", "MONGO_", "EXAMPLES_", "SEED_",
+)  # fmt: skip
 
 
 def clean_env(**overrides):
@@ -248,6 +250,36 @@ def nginx(conf, port, prefix=None, command=None):
 
 
 # --- What a running app must answer -------------------------------------------------
+
+# The examples (development only, EXAMPLES_ENABLED): a route of each frontend's
+# demo, and the example task's route.
+DEMO_PATHS = {"htmx": "/demo/greeting", "hotwire": "/demo/second-page"}
+JSON_DEMO_PATH = "/demo/server-info"
+EXAMPLES_ON = {"EXAMPLES_ENABLED": "1"}
+# A seeded example record, as the home page lists it; the empty list's marker;
+# what `./run release` says when it leaves the example records out.
+SEEDED_NOTE = "GET /up checks every backing service."
+NO_NOTES = 'id="no-notes"'
+NOT_SEEDED = "Example data not seeded"
+
+
+def demo_path(frontend):
+    """A route of the frontend's demo; None for a project without JavaScript."""
+    return None if frontend == "none" else DEMO_PATHS.get(frontend, JSON_DEMO_PATH)
+
+
+def check_examples(base, answers, enabled):
+    """The demo's route and the example task's route answer only while the
+    examples are on: 404 when they are off, as in production."""
+    answers = {**DEFAULTS, **answers}
+    path = demo_path(answers["frontend"])
+    if path:
+        status, home = get(f"{base}/")
+        assert get(base + path)[0] == (200 if enabled else 404), path
+        assert ('id="demo"' in home) == enabled, home[:2000]
+    if answers["use_celery"] and not enabled:
+        status, _, _ = http(f"{base}/tasks/hello", data=b"name=Ada")
+        assert status == 404, "the example task's route is on in production"
 
 
 def expected_checks(answers):

@@ -48,6 +48,13 @@ def build_image(context, tag, timeout=1200):
        env=clean_env(DOCKER_BUILDKIT="1"), timeout=timeout)  # fmt: skip
 
 
+def add_to_dotenv(project, **settings):
+    """Set settings in the project's .env, as a user would (compose reads it at `up`)."""
+    dotenv = project / ".env"
+    lines = [f"{name}={value}" for name, value in settings.items()]
+    dotenv.write_text(dotenv.read_text() + "\n".join(lines) + "\n")
+
+
 def run_in_image(image, script, timeout=300):
     """The output of a shell script run in a throwaway container of the image."""
     return sh("docker", "run", "--rm", "--entrypoint", "sh", image, "-c", script,

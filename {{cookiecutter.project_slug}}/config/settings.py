@@ -42,6 +42,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
 HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
+{%- if cookiecutter is with_examples %}
+
+# The examples ({{ cookiecutter.package_name }}/examples.py): on while debugging,
+# off in production unless EXAMPLES_ENABLED=1; off, their routes answer 404.
+# The README says how to delete them for good.
+EXAMPLES_ENABLED = env.bool("EXAMPLES_ENABLED", DEBUG)
+{%- endif %}
 
 {% if cookiecutter.database is sql -%}
 # Unset, the app runs on an embedded SQLite file in instance/.
@@ -93,6 +100,13 @@ MONGO_URL = env.str(
 MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", 2000)
 
 {% endif -%}
+{% if cookiecutter.database != "none" -%}
+# `./run release` (run by every deploy) {% if cookiecutter.database is sql %}applies the migrations{% else %}creates the indexes{% endif %} only; set this to
+# seed the example records there too. `./run start`, compose.dev.yaml and
+# `./run db seed` always seed them.
+SEED_EXAMPLE_DATA = env.bool("SEED_EXAMPLE_DATA", False)
+
+{% endif -%}
 {% if cookiecutter.use_redis -%}
 REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -117,14 +131,9 @@ CELERY = {
     "task_ignore_result": True,
     "broker_connection_retry_on_startup": True,
     "worker_hijack_root_logger": False,
-    # `celery beat` (the beat service in compose.yaml) sends these on a schedule.
-    "beat_schedule": {
-        "hello-every-hour": {
-            "task": "{{ cookiecutter.package_name }}.tasks.say_hello",
-            "schedule": 60 * 60,
-            "args": ["the scheduler"],
-        },
-    },
+    # `celery beat` (the beat service in compose.yaml) sends these on a schedule;
+    # add your jobs here. The example job is added while EXAMPLES_ENABLED is on.
+    "beat_schedule": {},
 }
 
 {% endif -%}

@@ -1,5 +1,8 @@
 """Example records; `flask db seed` runs this file, and running it twice adds nothing.
 
+They are for development: `./run start` and compose.dev.yaml seed them, a
+release (`./run release`) only when SEED_EXAMPLE_DATA=1.
+
 Flask-DB runs it with exec() inside a function, so it sticks to plain
 statements: a comprehension here could not see the names defined above it.
 """
@@ -14,7 +17,10 @@ EXAMPLE_NOTES = [
 ]
 
 existing = set(db.session.scalars(db.select(Note.title)))
+added = 0
 for title in EXAMPLE_NOTES:
     if title not in existing:
         db.session.add(Note(title=title))
+        added += 1
 db.session.commit()
+print(f"Added {added} example notes.")

@@ -120,6 +120,10 @@ def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
     """What every app under test overrides; a test may override more."""
     return {
         "TESTING": True,
+{%- if cookiecutter is with_examples %}
+        # The examples are on, as while developing; tests of production turn them off.
+        "EXAMPLES_ENABLED": True,
+{%- endif %}
 {%- if cookiecutter.database is sql %}
         "SQLALCHEMY_DATABASE_URI": database_url,
 {%- elif cookiecutter.database == "mongodb" %}
@@ -233,5 +237,20 @@ def app_without_redis(overrides):
     yield app
     with app.app_context():
         db.engine.dispose()
+{%- endif %}
+{%- endif %}
+{%- if cookiecutter is with_examples %}
+
+
+@pytest.fixture
+def production_app(overrides):
+    """The app as production runs it: the examples off."""
+{%- if cookiecutter.database is sql %}
+    app = create_app({**overrides, "EXAMPLES_ENABLED": False})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+{%- else %}
+    return create_app({**overrides, "EXAMPLES_ENABLED": False})
 {%- endif %}
 {%- endif %}

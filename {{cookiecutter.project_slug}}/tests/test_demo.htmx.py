@@ -12,3 +12,11 @@ def test_greeting_is_a_fragment_for_htmx_to_swap_in(client):
     html = response.get_data(as_text=True)
     assert html.startswith('<p id="greeting">Hello from Flask')
     assert "<html" not in html
+
+
+def test_the_demo_is_off_in_production(production_app):
+    client = production_app.test_client()
+    assert client.get("/demo/greeting").status_code == 404
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'id="demo"' not in home.get_data(as_text=True)

@@ -1,6 +1,16 @@
+{% if cookiecutter is with_examples -%}
+import os
+import subprocess
+import sys
+
+{% endif -%}
 import pytest
 
 from {{ cookiecutter.package_name }}.app import ConfigError, create_app
+{%- if cookiecutter is with_examples %}
+
+from config import settings
+{%- endif %}
 
 
 @pytest.mark.parametrize("key", [None, "", "change-me", "short"])
@@ -20,3 +30,40 @@ def test_debugging_without_a_secret_key_gets_a_random_one():
     second = create_app({"DEBUG": True, "SECRET_KEY": None})
     assert len(first.config["SECRET_KEY"]) >= 32
     assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
+{%- if cookiecutter is with_examples %}
+
+
+def examples_enabled(**environ):
+    """EXAMPLES_ENABLED as config/settings.py reads it in a fresh process."""
+    unset = ("FLASK_DEBUG", "EXAMPLES_ENABLED")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    code = "from config import settings; print(settings.EXAMPLES_ENABLED)"
+    return subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, **environ},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"FLASK_DEBUG": "1"}, "True"),
+        ({"FLASK_DEBUG": "0"}, "False"),
+        ({"FLASK_DEBUG": "0", "EXAMPLES_ENABLED": "1"}, "True"),
+        ({"FLASK_DEBUG": "1", "EXAMPLES_ENABLED": "0"}, "False"),
+    ],
+)
+def test_the_examples_are_on_while_debugging_unless_set(environ, expected):
+    result = examples_enabled(**environ)
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_a_bad_examples_enabled_is_refused_by_name():
+    result = examples_enabled(FLASK_DEBUG="0", EXAMPLES_ENABLED="maybe")
+    assert result.returncode != 0
+    assert '"EXAMPLES_ENABLED" invalid' in result.stderr
+{%- endif %}

@@ -1,4 +1,5 @@
-"""The example Celery task: in the app context, eagerly and through a real worker."""
+"""The example Celery task: in the app context, eagerly and through a real worker;
+its route and scheduled job only while the examples are on."""
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -24,3 +25,14 @@ def test_a_worker_runs_the_task_started_by_the_route(app, client):
     status = client.get(f"/tasks/{task_id}").json
     assert status["state"] == "SUCCESS"
     assert status["result"] == result.result
+
+
+def test_the_example_job_is_scheduled_while_the_examples_are_on(app):
+    job = app.extensions["celery"].conf.beat_schedule["hello-every-hour"]
+    assert job["task"] == say_hello.name
+
+
+def test_the_route_and_the_example_job_are_off_in_production(production_app):
+    response = production_app.test_client().post("/tasks/hello", data={"name": "Eve"})
+    assert response.status_code == 404
+    assert production_app.extensions["celery"].conf.beat_schedule == {}

@@ -9,15 +9,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 {%- endif %}
 
-{% if cookiecutter.frontend != "none" -%}
-from {{ cookiecutter.package_name }}.blueprints.demo import demo
-{% endif -%}
 from {{ cookiecutter.package_name }}.blueprints.page import page
-{%- if cookiecutter.use_celery %}
-from {{ cookiecutter.package_name }}.blueprints.tasks import tasks
-{%- endif %}
 from {{ cookiecutter.package_name }}.blueprints.up import up
 from {{ cookiecutter.package_name }}.errors import render_error
+{%- if cookiecutter is with_examples %}
+from {{ cookiecutter.package_name }}.examples import init_examples
+{%- endif %}
 from {{ cookiecutter.package_name }}.extensions import init_extensions
 from {{ cookiecutter.package_name }}.log import configure_logging
 {%- if cookiecutter.database == "mongodb" %}
@@ -50,11 +47,8 @@ def create_app(settings_override=None):
 
     app.register_blueprint(page)
     app.register_blueprint(up)
-{%- if cookiecutter.frontend != "none" %}
-    app.register_blueprint(demo)
-{%- endif %}
-{%- if cookiecutter.use_celery %}
-    app.register_blueprint(tasks)
+{%- if cookiecutter is with_examples %}
+    init_examples(app)
 {%- endif %}
     app.register_error_handler(HTTPException, render_error)
 {%- if cookiecutter.database == "mongodb" %}

@@ -1,6 +1,7 @@
 """The example collection, notes: {"title": str, "created_at": datetime}.
 
-`flask db seed` (./run db seed) creates its index and adds the examples once.
+`flask db create-indexes` (./run release) creates its index; `flask db seed`
+(./run db seed) adds the examples once.
 """
 
 from datetime import UTC, datetime
@@ -33,9 +34,13 @@ def note_titles():
     return [note["title"] for note in notes().find({}, {"title": 1}).sort("_id")]
 
 
+def create_indexes():
+    notes().create_index("title", unique=True)
+
+
 def seed():
     """Add the example notes that are missing; return how many were added."""
-    notes().create_index("title", unique=True)
+    create_indexes()
     added = 0
     for title in EXAMPLE_NOTES:
         result = notes().update_one(
@@ -48,6 +53,13 @@ def seed():
 
 
 db_cli = AppGroup("db", help="The MongoDB database.")
+
+
+@db_cli.command("create-indexes")
+def create_indexes_command():
+    """Create the collections' indexes (running it twice changes nothing)."""
+    create_indexes()
+    click.echo("Created the indexes.")
 
 
 @db_cli.command("seed")
