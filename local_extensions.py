@@ -97,10 +97,15 @@ def with_assets(answers):
     return answers["frontend"] != "none" or answers["css"] == "tailwind"
 
 
+def with_demo(answers):
+    """The project has the frontend demo (/demo/...): any JavaScript frontend."""
+    return answers["frontend"] != "none"
+
+
 def with_examples(answers):
     """The project has example code that production leaves off: a frontend demo
     (/demo/...) or the example Celery task's endpoint and scheduled job."""
-    return answers["frontend"] != "none" or answers["use_celery"]
+    return with_demo(answers) or answers["use_celery"]
 
 
 def dnslabel(value, max_length=40):
@@ -126,5 +131,6 @@ class TextFilters(Extension):
             with_server=with_server,
             with_servers=with_servers,
             with_assets=with_assets,
+            with_demo=with_demo,
             with_examples=with_examples,
         )

@@ -1,13 +1,16 @@
-{%- set demo = cookiecutter.frontend != "none" -%}
-"""The examples: {% if demo %}the frontend demo (/demo/...){% endif %}{% if demo and cookiecutter.use_celery %}, {% endif %}{% if cookiecutter.use_celery %}the example task's endpoint
-(/tasks/...) and its hourly job in the beat schedule{% endif %}.
-
-They are on while developing (FLASK_DEBUG=1) and off in production unless
-EXAMPLES_ENABLED=1 (config/settings.py): off, their routes are not registered
-and answer 404{% if cookiecutter.use_celery %}, and celery beat never sends the example job{% endif %}. The README's
-"Deleting the examples" lists what to remove to drop them for good.
+"""The examples, on while developing (FLASK_DEBUG=1) and off in production unless
+EXAMPLES_ENABLED=1 (config/settings.py). Off, their routes are not registered and
+answer 404. The README's "Deleting the examples" lists what to remove to drop
+them for good. They are:
+{%- if cookiecutter is with_demo %}
+- the frontend demo, /demo/...;
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+- the example task's endpoint, /tasks/..., and its hourly job in the beat
+  schedule, which celery beat never sends while the examples are off.
+{%- endif %}
 """
-{% if demo %}
+{% if cookiecutter is with_demo %}
 from {{ cookiecutter.package_name }}.blueprints.demo import demo
 {%- endif %}
 {%- if cookiecutter.use_celery %}
@@ -27,7 +30,7 @@ EXAMPLE_BEAT_SCHEDULE = {
 def init_examples(app):
     if not app.config["EXAMPLES_ENABLED"]:
         return
-{%- if demo %}
+{%- if cookiecutter is with_demo %}
     app.register_blueprint(demo)
 {%- endif %}
 {%- if cookiecutter.use_celery %}
