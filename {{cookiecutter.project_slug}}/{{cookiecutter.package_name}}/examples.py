@@ -3,7 +3,7 @@ EXAMPLES_ENABLED=1 (config/settings.py). Off, their routes are not registered an
 answer 404. The README's "Deleting the examples" lists what to remove to drop
 them for good. They are:
 {%- if cookiecutter is with_demo %}
-- the frontend demo, /demo/...;
+- the frontend demo (/demo/...).
 {%- endif %}
 {%- if cookiecutter.use_celery %}
 - the example task's endpoint, /tasks/..., and its hourly job in the beat
