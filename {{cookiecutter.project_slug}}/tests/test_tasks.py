@@ -12,10 +12,11 @@ def test_the_task_runs_inside_the_app_context(app):
 
 
 @pytest.mark.usefixtures("redis_server")
-def test_a_worker_runs_the_task_started_by_the_route(app, client):
+def test_a_worker_runs_the_task_started_by_the_route(app, client, csrf_token):
     celery_app = app.extensions["celery"]
+    headers = {"X-CSRFToken": csrf_token(client)}
     with start_worker(celery_app, pool="solo", perform_ping_check=False):
-        response = client.post("/tasks/hello", data={"name": "Grace"})
+        response = client.post("/tasks/hello", data={"name": "Grace"}, headers=headers)
         assert response.status_code == 202
         task_id = response.json["id"]
         assert response.headers["Location"] == f"/tasks/{task_id}"
@@ -24,3 +25,9 @@ def test_a_worker_runs_the_task_started_by_the_route(app, client):
     status = client.get(f"/tasks/{task_id}").json
     assert status["state"] == "SUCCESS"
     assert status["result"] == result.result
+
+
+def test_starting_a_task_needs_the_csrf_token(client):
+    response = client.post("/tasks/hello", json={"name": "Grace"})
+    assert response.status_code == 400
+    assert response.json["message"] == "The CSRF token is missing."
