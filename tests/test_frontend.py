@@ -3,7 +3,10 @@
 The static tests bake each pair and read it. The slow ones install its pinned
 npm packages (npm ci, sharing npm's cache in ~/.npm between pairs), build the
 bundles, run `flask digest compile` and serve the app; the browser ones drive
-Debian's Chromium (never a browser that a tool downloads) against it.
+Debian's Chromium (never a browser that a tool downloads) against it: the demo
+works under the app's strict Content-Security-Policy, an unsafe request sent
+through the bundle's own wiring carries the layout's CSRF token and is
+accepted, and a POST without it gets 400.
 """
 
 import json
@@ -262,12 +265,88 @@ def demo_is_live(page, frontend):
         expect(page.locator("#server-message time")).not_to_have_text(first)
 
 
+# The app with one POST endpoint that answers as a form's target should: a
+# redirect (Turbo insists on one). CSRF is checked before any view runs.
+PROBE = "/csrf-probe"
+PROBE_APP = """from flask import redirect
+
+from {package}.app import create_app
+
+app = create_app()
+
+
+@app.post("{probe}")
+def csrf_probe():
+    return redirect("/", 303)
+"""
+
+# Each frontend sends a POST through its own CSRF wiring (evaluated functions
+# take (probe URL, the bundle's URL) and run outside the page's CSP; the
+# bundle's dynamic import is its own script, which the CSP allows).
+UNSAFE_REQUEST = {
+    "htmx": "([url]) => htmx.ajax('POST', url, {target: '#greeting-slot', swap: 'none'})",
+    "alpinejs": "async ([url, bundle]) => (await import(bundle)).csrfFetch(url, {method: 'POST'})",
+    "vue": "async ([url, bundle]) => (await import(bundle)).csrfFetch(url, {method: 'POST'})",
+    "react": "async ([url, bundle]) => (await import(bundle)).csrfFetch(url, {method: 'POST'})",
+    "jquery": """async ([url, bundle]) => {
+        const { $ } = await import(bundle);
+        await new Promise((done) => $.post(url).always(done));
+    }""",
+}
+# Turbo submits a form of the page; the test adds one.
+TURBO_FORM = """([url]) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    const button = document.createElement("button");
+    button.id = "csrf-probe-submit";
+    button.textContent = "Send";
+    form.append(button);
+    document.querySelector("main").append(form);
+}"""
+# A POST from the page with its session cookie but no token, as HTML and JSON.
+TOKENLESS_POST = """async (url) => {
+    const page = await fetch(url, {method: "POST"});
+    const json = await fetch(url, {method: "POST", headers: {Accept: "application/json"}});
+    return [page.status, await page.text(), json.status, await json.json()];
+}"""
+
+
+def unsafe_request_carries_the_token(page, base, frontend, token):
+    """The bundle's POST carries the layout's token in a header Flask-WTF reads,
+    and the app accepts it (the probe's 303)."""
+    bundle = base + page.get_attribute("script[type=module]", "src")
+    with page.expect_request(lambda request: request.url.endswith(PROBE)) as sent:
+        if frontend == "hotwire":
+            page.evaluate(TURBO_FORM, [PROBE])
+            page.click("#csrf-probe-submit")
+        else:
+            page.evaluate(UNSAFE_REQUEST[frontend], [PROBE, bundle])
+    request = sent.value
+    headers = request.all_headers()
+    assert request.method == "POST"
+    # Turbo sends X-CSRF-Token of its own accord; the others X-CSRFToken.
+    assert token in (headers.get("x-csrftoken"), headers.get("x-csrf-token")), headers
+    assert request.response().status == 303, request.response().text()[:800]
+    if frontend == "hotwire":
+        page.wait_for_selector("#demo")  # Turbo followed the redirect home
+
+
+def tokenless_post_is_refused(page):
+    status, text, json_status, body = page.evaluate(TOKENLESS_POST, PROBE)
+    assert (status, json_status) == (400, 400)
+    assert "400 Bad Request" in text and "The CSRF token is missing." in text
+    assert body == {"error": "Bad Request", "message": "The CSRF token is missing."}
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("frontend, css", PAIRS, ids=PAIR_IDS)
 def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
     project = built_projects(frontend, css)
-    with gunicorn(project) as (base, _):
+    probe_app = PROBE_APP.format(package=package_of(project).name, probe=PROBE)
+    (project / "csrf_probe.py").write_text(probe_app)
+    with gunicorn(project, app="csrf_probe:app") as (base, _):
         status, home = get(f"{base}/")
         assert status == 200
         assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', home)
@@ -285,6 +364,12 @@ def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
             )
             assert border == "solid", "the stylesheet is not applied"
             demo_is_live(page, frontend)
+            token = page.get_attribute('meta[name="csrf-token"]', "content")
+            assert token, "the layout carries no CSRF token"
+            if frontend != "none":
+                unsafe_request_carries_the_token(page, base, frontend, token)
+            assert problems == []
+            # Chromium reports the refused requests in the console: checked last.
+            tokenless_post_is_refused(page)
         finally:
             page.close()
-        assert problems == []
