@@ -8,6 +8,9 @@ import pytest
 from flask import request
 
 from {{ cookiecutter.package_name }}.app import create_app
+{%- if cookiecutter.database is sql %}
+from {{ cookiecutter.package_name }}.extensions import db
+{%- endif %}
 
 
 @pytest.fixture
@@ -18,8 +21,15 @@ def client(overrides):
     @app.route("/echo", methods=["POST", "PUT", "PATCH", "DELETE"])
     def echo():
         return {"method": request.method, "name": request.form.get("name")}
+{%- if cookiecutter.database is sql %}
+
+    yield app.test_client()
+    with app.app_context():
+        db.engine.dispose()
+{%- else %}
 
     return app.test_client()
+{%- endif %}
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
