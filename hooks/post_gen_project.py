@@ -26,9 +26,15 @@ EXAMPLES = f"{PKG}/examples.py"
 
 # The frontends bundled with esbuild from assets/ ("none" has no JavaScript).
 JS_FRONTENDS = ("htmx", "hotwire", "alpinejs", "vue", "react", "jquery")
+# Turbo sends the CSRF token of its own accord; the others import assets/js/csrf.js.
+CSRF = "assets/js/csrf.js"
 FRONTEND_EXTRAS = {
-    "htmx": [f"{DEMO}/templates/demo/greeting.html"],
+    "htmx": [f"{DEMO}/templates/demo/greeting.html", CSRF],
     "hotwire": ["assets/js/controllers", f"{DEMO}/templates/demo/second_page.html"],
+    "alpinejs": [CSRF],
+    "vue": [CSRF],
+    "react": [CSRF],
+    "jquery": [CSRF],
 }
 
 

@@ -19,13 +19,13 @@ ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
 SHADOWED_NAMES = {
     "alembic", "app", "brotli", "celery", "click", "config", "db", "environs",
     "flask", "flask_db", "flask_debugtoolbar", "flask_secrets",
-    "flask_sqlalchemy", "flask_static_digest", "gunicorn", "instance",
+    "flask_sqlalchemy", "flask_static_digest", "flask_wtf", "gunicorn", "instance",
     "jinja2", "markupsafe", "psycopg", "pymongo", "pymysql", "pytest",
     "redis", "ruff", "sqlalchemy", "test", "tests", "werkzeug",
     # Imported by the project's tests, or by its pinned dependencies.
     "sqlalchemy_utils", "dotenv", "marshmallow", "itsdangerous", "blinker",
     "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
-    "iniconfig", "pygments", "secure", "flask_caching",
+    "iniconfig", "pygments", "secure", "flask_caching", "wtforms",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)

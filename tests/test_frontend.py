@@ -4,8 +4,10 @@ The static tests bake each pair and read it. The slow ones install its pinned
 npm packages (npm ci, sharing npm's cache in ~/.npm between pairs), build the
 bundles, run `flask digest compile` and serve the app; the browser ones drive
 Debian's Chromium (never a browser that a tool downloads) against it: as in
-production the page has no demo and its bundle runs without an error, and with
-the examples on (EXAMPLES_ENABLED=1) the demo is live.
+production the page has no demo and its bundle runs without an error; with the
+examples on (EXAMPLES_ENABLED=1) the demo is live under the app's strict
+Content-Security-Policy, an unsafe request sent through the bundle's own wiring
+carries the layout's CSRF token and is accepted, and a POST without it gets 400.
 """
 
 import json
@@ -23,7 +25,6 @@ from tests.support.hooks import RenderedHook
 from tests.support.runners import (
     EXAMPLES_ON,
     check_examples,
-    get,
     gunicorn,
     project_env,
     run,
@@ -271,9 +272,85 @@ def demo_is_live(page, frontend):
         expect(page.locator("#server-message time")).not_to_have_text(first)
 
 
+# The app with one POST endpoint that answers as a form's target should: a
+# redirect (Turbo insists on one). CSRF is checked before any view runs.
+PROBE = "/csrf-probe"
+PROBE_APP = """from flask import redirect
+
+from {package}.app import create_app
+
+app = create_app()
+
+
+@app.post("{probe}")
+def csrf_probe():
+    return redirect("/", 303)
+"""
+
+# Each frontend sends a POST through its own CSRF wiring (evaluated functions
+# take (probe URL, the bundle's URL) and run outside the page's CSP; the
+# bundle's dynamic import is its own script, which the CSP allows).
+UNSAFE_REQUEST = {
+    "htmx": "([url]) => htmx.ajax('POST', url, {target: '#greeting-slot', swap: 'none'})",
+    "alpinejs": "async ([url, bundle]) => (await import(bundle)).csrfFetch(url, {method: 'POST'})",
+    "vue": "async ([url, bundle]) => (await import(bundle)).csrfFetch(url, {method: 'POST'})",
+    "react": "async ([url, bundle]) => (await import(bundle)).csrfFetch(url, {method: 'POST'})",
+    "jquery": """async ([url, bundle]) => {
+        const { $ } = await import(bundle);
+        await new Promise((done) => $.post(url).always(done));
+    }""",
+}
+# Turbo submits a form of the page; the test adds one.
+TURBO_FORM = """([url]) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    const button = document.createElement("button");
+    button.id = "csrf-probe-submit";
+    button.textContent = "Send";
+    form.append(button);
+    document.querySelector("main").append(form);
+}"""
+# A POST from the page with its session cookie but no token, as HTML and JSON.
+TOKENLESS_POST = """async (url) => {
+    const page = await fetch(url, {method: "POST"});
+    const json = await fetch(url, {method: "POST", headers: {Accept: "application/json"}});
+    return [page.status, await page.text(), json.status, await json.json()];
+}"""
+
+
+def unsafe_request_carries_the_token(page, base, frontend, token):
+    """The bundle's POST carries the layout's token in a header Flask-WTF reads,
+    and the app accepts it (the probe's 303)."""
+    bundle = base + page.get_attribute("script[type=module]", "src")
+    with page.expect_request(lambda request: request.url.endswith(PROBE)) as sent:
+        if frontend == "hotwire":
+            page.evaluate(TURBO_FORM, [PROBE])
+            page.click("#csrf-probe-submit")
+        else:
+            page.evaluate(UNSAFE_REQUEST[frontend], [PROBE, bundle])
+    request = sent.value
+    headers = request.all_headers()
+    assert request.method == "POST"
+    # Turbo sends X-CSRF-Token of its own accord; the others X-CSRFToken.
+    assert token in (headers.get("x-csrftoken"), headers.get("x-csrf-token")), headers
+    assert request.response().status == 303, request.response().text()[:800]
+    if frontend == "hotwire":
+        page.wait_for_selector("#demo")  # Turbo followed the redirect home
+
+
+def tokenless_post_is_refused(page):
+    status, text, json_status, body = page.evaluate(TOKENLESS_POST, PROBE)
+    assert (status, json_status) == (400, 400)
+    assert "400 Bad Request" in text and "The CSRF token is missing." in text
+    assert body == {"error": "Bad Request", "message": "The CSRF token is missing."}
+
+
 def open_home(browser, base, frontend, examples):
-    """Load the home page in Chromium, styled; with the examples on, use the demo.
-    Every console error or warning, page error and failed request fails the test."""
+    """Load the home page in Chromium, styled. With the examples off there is no
+    demo; with them on the demo is live and the bundle's unsafe requests carry the
+    CSRF token, while a tokenless POST is refused. Every console error or
+    warning, page error and failed request before that refusal fails the test."""
     page = browser.new_page()
     problems = []
     page.on("console", lambda m: m.type in {"error", "warning"} and problems.append(m.text))
@@ -283,13 +360,20 @@ def open_home(browser, base, frontend, examples):
         page.goto(f"{base}/", wait_until="load")
         border = page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomStyle")
         assert border == "solid", "the stylesheet is not applied"
-        if examples:
-            demo_is_live(page, frontend)
-        else:
+        token = page.get_attribute('meta[name="csrf-token"]', "content")
+        assert token, "the layout carries no CSRF token"
+        if not examples:
             assert page.query_selector("#demo") is None
+            assert problems == []
+            return
+        demo_is_live(page, frontend)
+        if frontend != "none":
+            unsafe_request_carries_the_token(page, base, frontend, token)
+        assert problems == []
+        # Chromium reports the refused requests in the console: checked last.
+        tokenless_post_is_refused(page)
     finally:
         page.close()
-    assert problems == []
 
 
 @pytest.mark.slow
@@ -298,15 +382,12 @@ def open_home(browser, base, frontend, examples):
 def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
     project = built_projects(frontend, css)
     answers = {"frontend": frontend, "css": css}
+    probe_app = PROBE_APP.format(package=package_of(project).name, probe=PROBE)
+    (project / "csrf_probe.py").write_text(probe_app)
     # As in production: no demo, and the bundle runs without it.
-    with gunicorn(project) as (base, _):
+    with gunicorn(project, app="csrf_probe:app") as (base, _):
         check_examples(base, answers, enabled=False)
         open_home(browser, base, frontend, examples=False)
-    with gunicorn(project, **EXAMPLES_ON) as (base, _):
-        status, home = get(f"{base}/")
-        assert status == 200
-        assert re.search(r'href="/static/css/app-[0-9a-f]{32}\.css"', home)
-        if frontend != "none":
-            assert re.search(r'src="/static/js/app-[0-9a-f]{32}\.js"', home)
+    with gunicorn(project, app="csrf_probe:app", **EXAMPLES_ON) as (base, _):
         check_examples(base, answers, enabled=True)
         open_home(browser, base, frontend, examples=True)

@@ -1,6 +1,7 @@
 """Running things for real: processes, HTTP, gunicorn, nginx, a project's own suite."""
 
 import contextlib
+import html
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import urllib.error
 import urllib.request
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 from tests.support.baking import package_of
 from tests.support.variants import DEFAULTS
@@ -58,27 +60,69 @@ def free_port():
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def http(url, data=None, headers=None, timeout=10):
+def http(url, data=None, headers=None, timeout=10, opener=_OPENER):
     """(status, headers, body bytes), without raising on HTTP error statuses and
     without the host's proxy settings."""
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+class _LoopbackCookies(DefaultCookiePolicy):
+    """Browsers treat http://127.0.0.1 as a secure origin and send it its Secure
+    cookies (a generated app marks its session cookie Secure outside debugging)."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+class Browser:
+    """An HTTP client that acts towards an app as a page's JavaScript does: it
+    keeps the session cookie, reads the CSRF token from the layout's
+    <meta name="csrf-token"> and sends it back in X-CSRFToken on unsafe requests."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = CookieJar(_LoopbackCookies())
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.cookies)
+        )
+        self.csrf_token = None
+
+    def get(self, path="/", timeout=10):
+        """(status, text) of a GET; a page's CSRF token is kept for the next POST."""
+        status, _, body = http(self.base + path, timeout=timeout, opener=self.opener)
+        text = body.decode()
+        found = CSRF_META.search(text)
+        if found:
+            self.csrf_token = html.unescape(found[1])
+        return status, text
+
+    def post_json(self, path, data, csrf=True, timeout=10):
+        """(status, parsed JSON) of a form POST, as a JSON client; with the CSRF
+        token of a page (the home page, read first when none was) unless csrf=False."""
+        headers = {"Accept": "application/json"}
+        if csrf:
+            if self.csrf_token is None:
+                status, page = self.get("/")
+                assert self.csrf_token, f"GET / -> {status} carries no csrf-token: {page[:800]}"
+            headers["X-CSRFToken"] = self.csrf_token
+        status, _, body = http(
+            self.base + path, data.encode(), headers, timeout=timeout, opener=self.opener
+        )
+        return status, json.loads(body)
 
 
 def get(url, timeout=5, **headers):
     """(status, text) of a GET."""
     status, _, body = http(url, headers=headers, timeout=timeout)
     return status, body.decode()
-
-
-def post_json(url, data, timeout=10):
-    """(status, parsed JSON) of a form POST."""
-    status, _, body = http(url, data=data.encode(), timeout=timeout)
-    return status, json.loads(body)
 
 
 def wait_for(url, deadline_seconds=60, process=None):
@@ -311,8 +355,12 @@ def check_assets_cached_for_good(base, home):
 
 
 def check_a_task_round_trips(base, app_name="My Flask App"):
-    """A task posted to the app is run by a real worker through the real Redis."""
-    status, started = post_json(f"{base}/tasks/hello", "name=Ada")
+    """A task posted to the app, with the CSRF token of the client's session, is
+    run by a real worker through the real Redis; without the token it is refused."""
+    client = Browser(base)
+    status, refused = client.post_json("/tasks/hello", "name=Ada", csrf=False)
+    assert (status, refused["message"]) == (400, "The CSRF token is missing."), refused
+    status, started = client.post_json("/tasks/hello", "name=Ada")
     assert status == 202, started
 
     def finished():

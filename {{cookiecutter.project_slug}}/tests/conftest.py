@@ -19,10 +19,12 @@ are skipped, and say so.
 {%- endif %}
 {%- if cookiecutter.database != "none" or cookiecutter.use_redis %}
 {% endif %}"""
-{%- if cookiecutter.database == "mongodb" or cookiecutter.use_redis %}
 
+import html
+{%- if cookiecutter.database == "mongodb" or cookiecutter.use_redis %}
 import os
 {%- endif %}
+import re
 {%- if cookiecutter.use_redis %}
 import uuid
 {%- endif %}
@@ -165,6 +167,20 @@ def mongo_server():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def csrf_token():
+    """Reads the CSRF token of a test client's session from the home page's
+    <meta name="csrf-token">, as the page's JavaScript does."""
+
+    def read(client):
+        page = client.get("/").get_data(as_text=True)
+        match = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+        assert match, "the layout has no csrf-token meta tag"
+        return html.unescape(match[1])
+
+    return read
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ def test_the_task_runs_inside_the_app_context(app):
 
 
 @pytest.mark.usefixtures("redis_server")
-def test_a_worker_runs_the_task_started_by_the_route(app, client):
+def test_a_worker_runs_the_task_started_by_the_route(app, client, csrf_token):
     celery_app = app.extensions["celery"]
+    headers = {"X-CSRFToken": csrf_token(client)}
     with start_worker(celery_app, pool="solo", perform_ping_check=False):
-        response = client.post("/tasks/hello", data={"name": "Grace"})
+        response = client.post("/tasks/hello", data={"name": "Grace"}, headers=headers)
         assert response.status_code == 202
         task_id = response.json["id"]
         assert response.headers["Location"] == f"/tasks/{task_id}"
@@ -36,3 +37,9 @@ def test_the_route_and_the_example_job_are_off_in_production(production_app):
     response = production_app.test_client().post("/tasks/hello", data={"name": "Eve"})
     assert response.status_code == 404
     assert production_app.extensions["celery"].conf.beat_schedule == {}
+
+
+def test_starting_a_task_needs_the_csrf_token(client):
+    response = client.post("/tasks/hello", json={"name": "Grace"})
+    assert response.status_code == 400
+    assert response.json["message"] == "The CSRF token is missing."

@@ -7,6 +7,7 @@ from flask_caching import Cache
 from flask_sqlalchemy import SQLAlchemy
 {% endif -%}
 from flask_static_digest import FlaskStaticDigest
+from flask_wtf import CSRFProtect
 {%- if cookiecutter.use_redis %}
 from redis import Redis
 {%- endif %}
@@ -27,6 +28,10 @@ db = SQLAlchemy()
 mongo = Mongo()
 {% endif -%}
 static_digest = FlaskStaticDigest()
+# Every POST, PUT, PATCH and DELETE must carry the session's CSRF token: in a
+# form's csrf_token field, or in the X-CSRFToken header that the JavaScript
+# reads from the layout's <meta name="csrf-token">.
+csrf = CSRFProtect()
 
 
 def init_extensions(app):
@@ -46,6 +51,7 @@ def init_extensions(app):
     init_celery(app)
 {%- endif %}
     static_digest.init_app(app)
+    csrf.init_app(app)
     if app.debug and not app.testing:
         # Imported here so production never loads the toolbar at all.
         from flask_debugtoolbar import DebugToolbarExtension

@@ -5,6 +5,8 @@
 // x-text="errorText", and the logic lives here.
 import Alpine from "@alpinejs/csp";
 
+import { csrfFetch } from "./csrf.js";
+
 // x-data="serverInfo" data-url="...": loads JSON from Flask on demand.
 Alpine.data("serverInfo", () => ({
   info: null,
@@ -16,7 +18,7 @@ Alpine.data("serverInfo", () => ({
 
   async load() {
     try {
-      const response = await fetch(this.$root.dataset.url, {
+      const response = await csrfFetch(this.$root.dataset.url, {
         headers: { Accept: "application/json" },
       });
       if (!response.ok) throw new Error(`the server answered ${response.status}`);
@@ -30,3 +32,7 @@ Alpine.data("serverInfo", () => ({
 
 window.Alpine = Alpine;
 Alpine.start();
+
+// fetch() with the CSRF token on POST, PUT, PATCH and DELETE, for the
+// components of your own (and for other modules that import the bundle).
+export { csrfFetch };

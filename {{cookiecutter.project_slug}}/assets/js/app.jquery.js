@@ -2,6 +2,16 @@
 // jQuery asks Flask for JSON and writes the answer into the page.
 import $ from "jquery";
 
+import { csrfToken, isUnsafe } from "./csrf.js";
+
+// $.post, $.ajax({ method: "DELETE" }) and the like carry the CSRF token that
+// Flask-WTF checks; requests to other sites never see it.
+$.ajaxPrefilter((options, _original, request) => {
+  if (isUnsafe(options.type) && !options.crossDomain) {
+    request.setRequestHeader("X-CSRFToken", csrfToken());
+  }
+});
+
 $(() => {
   $("#ask-server").on("click", function () {
     const output = $("#server-info");
@@ -15,3 +25,6 @@ $(() => {
       });
   });
 });
+
+// This jQuery, CSRF header wired, for other modules that import the bundle.
+export { $ };

@@ -3,13 +3,15 @@
 import { StrictMode, useCallback, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 
+import { csrfFetch } from "./csrf.js";
+
 function ServerInfo({ url }) {
   const [info, setInfo] = useState(null);
   const [error, setError] = useState(null);
 
   const load = useCallback(async () => {
     try {
-      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      const response = await csrfFetch(url, { headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`the server answered ${response.status}`);
       setInfo(await response.json());
       setError(null);
@@ -48,3 +50,7 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// fetch() with the CSRF token on POST, PUT, PATCH and DELETE, for the
+// components of your own (and for other modules that import the bundle).
+export { csrfFetch };

@@ -2,6 +2,8 @@
 // A Vue component, mounted on #server-info, that renders JSON from Flask.
 import { createApp, h, onMounted, ref } from "vue";
 
+import { csrfFetch } from "./csrf.js";
+
 const ServerInfo = {
   props: { url: { type: String, required: true } },
 
@@ -11,7 +13,7 @@ const ServerInfo = {
 
     async function load() {
       try {
-        const response = await fetch(props.url, { headers: { Accept: "application/json" } });
+        const response = await csrfFetch(props.url, { headers: { Accept: "application/json" } });
         if (!response.ok) throw new Error(`the server answered ${response.status}`);
         info.value = await response.json();
         error.value = null;
@@ -40,3 +42,7 @@ const root = document.getElementById("server-info");
 if (root) {
   createApp(ServerInfo, { url: root.dataset.url }).mount(root);
 }
+
+// fetch() with the CSRF token on POST, PUT, PATCH and DELETE, for the
+// components of your own (and for other modules that import the bundle).
+export { csrfFetch };

@@ -1,6 +1,8 @@
-"""Start the example task and look up its result, e.g. with curl:
+"""Start the example task and look up its result, e.g. with curl (a POST carries
+the CSRF token of its session, which a page's <meta name="csrf-token"> holds):
 
-curl -X POST -d name=Ada http://127.0.0.1:8000/tasks/hello
+curl -c cookies.txt -s http://127.0.0.1:8000/ | grep csrf-token
+curl -b cookies.txt -H "X-CSRFToken: <token>" -d name=Ada http://127.0.0.1:8000/tasks/hello
 curl http://127.0.0.1:8000/tasks/<id>
 """
 
