@@ -40,8 +40,14 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
-HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
+# Strict-Transport-Security outside debugging; 0 leaves the header off. Browsers
+# remember it for HSTS_SECONDS, so it starts at five minutes: raise it to a year
+# (31536000) once every page is known to work over HTTPS (see the README).
+HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 300)
+# Opt-ins that reach beyond this host: every subdomain must serve HTTPS too, and
+# preloading (which needs a year and the subdomains) is hard to undo.
+HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", False)
+HSTS_PRELOAD = env.bool("HSTS_PRELOAD", False)
 
 {% if cookiecutter.database is sql -%}
 # Unset, the app runs on an embedded SQLite file in instance/.
