@@ -6,6 +6,7 @@ PostgreSQL server, and serves it under gunicorn with its own config/gunicorn.py.
 """
 
 import re
+import stat
 
 import pytest
 
@@ -65,7 +66,11 @@ def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
         assert get(f"{base}/missing")[0] == 404
     assert server.returncode == 0, server.output
     assert "Shutting down: Master" in server.output
-    assert (installed_project / "instance/my_flask_app.sqlite3").is_file()
+    database = installed_project / "instance/my_flask_app.sqlite3"
+    assert database.is_file()
+    # Other users of the machine can neither read the data nor look for it.
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
 
 
 def test_up_names_the_database_when_it_is_unreachable(installed_project):
