@@ -73,6 +73,21 @@ def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
     assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
 
 
+def test_gunicorn_opens_no_control_socket(installed_project, tmp_path):
+    """Gunicorn (25.1 and newer) listens for gunicornc on $XDG_RUNTIME_DIR/gunicorn.ctl
+    or $HOME/.gunicorn/gunicorn.ctl: one path per user, which a second app run by
+    the same user takes over. The project's config/gunicorn.py turns it off."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    for xdg in (str(runtime), ""):
+        with gunicorn(installed_project, HOME=str(home), XDG_RUNTIME_DIR=xdg) as (_, server):
+            pass
+        assert "Control socket" not in server.output
+    assert not [path for path in tmp_path.rglob("*") if "gunicorn" in path.name]
+
+
 def test_up_names_the_database_when_it_is_unreachable(installed_project):
     with gunicorn(installed_project, **DATABASES["postgresql"].unreachable) as (base, _):
         status, body = get(f"{base}/up")

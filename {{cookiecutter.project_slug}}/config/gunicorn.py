@@ -16,6 +16,11 @@ keepalive = env.int("GUNICORN_KEEPALIVE", 5)
 
 reload = DEBUG
 
+# Gunicorn's control socket (for gunicornc) would sit at one path per user,
+# $HOME/.gunicorn/gunicorn.ctl, where a second app run by the same user takes
+# it over. Nothing here uses it.
+control_socket_disable = True
+
 # Gunicorn's own and access logs go to stdout, formatted like the app's
 # (LOG_FORMAT), so the container runtime collects one stream.
 loglevel = env.str("GUNICORN_LOG_LEVEL", "info")
