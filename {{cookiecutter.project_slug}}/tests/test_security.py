@@ -38,18 +38,30 @@ def test_production_responses_carry_security_headers():
 
 
 @pytest.fixture
-def production_defaults(monkeypatch):
-    """config.settings as read in production with no HSTS_* variable set."""
-    monkeypatch.setenv("FLASK_DEBUG", "0")
-    for name in ("HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS", "HSTS_PRELOAD"):
-        monkeypatch.delenv(name, raising=False)
-    yield importlib.reload(settings)
+def settings_from(monkeypatch):
+    """config.settings read again from these variables (None: unset); afterwards
+    as before."""
+
+    def read(**variables):
+        for name, value in variables.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        return importlib.reload(settings)
+
+    yield read
     monkeypatch.undo()
     importlib.reload(settings)
 
 
-@pytest.mark.usefixtures("production_defaults")
-def test_hsts_starts_short_and_for_this_host_only():
+def test_hsts_starts_short_and_for_this_host_only(settings_from):
+    settings_from(
+        FLASK_DEBUG="0",
+        HSTS_SECONDS=None,
+        HSTS_INCLUDE_SUBDOMAINS=None,
+        HSTS_PRELOAD=None,
+    )
     response = production_app().test_client().get("/up")
     assert response.headers["Strict-Transport-Security"] == "max-age=300"
 
@@ -77,6 +89,53 @@ def test_hsts_can_be_turned_off():
     response = production_app(HSTS_SECONDS=0).test_client().get("/up")
     assert "Strict-Transport-Security" not in response.headers
     assert "Content-Security-Policy" in response.headers
+
+
+def test_a_foreign_host_gets_400_and_never_a_redirect():
+    client = production_app().test_client()
+    # Werkzeug redirects this path to its canonical form, on the request's host.
+    response = client.get("/static//css/app.css", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+    assert "400 Bad Request" in response.get_data(as_text=True)
+
+
+def test_the_trusted_hosts_are_served():
+    app = production_app(TRUSTED_HOSTS=["localhost", "127.0.0.1", ".example.com"])
+    client = app.test_client()
+    for host in ("localhost", "127.0.0.1:8000", "example.com", "www.example.com"):
+        response = client.get("/static//css/app.css", headers={"Host": host})
+        assert response.status_code == 308, host
+        assert response.headers["Location"].startswith(f"http://{host}/static/")
+    response = client.get("/", headers={"Host": "example.com.evil.example"})
+    assert response.status_code == 400
+
+
+def test_trusted_hosts_come_from_the_environment_and_the_platform(settings_from):
+    read = settings_from(
+        TRUSTED_HOSTS="example.com, .example.org",
+        RENDER_EXTERNAL_HOSTNAME=None,
+        RAILWAY_PUBLIC_DOMAIN=None,
+    )
+    assert read.TRUSTED_HOSTS == [
+        "localhost",
+        "127.0.0.1",
+        "example.com",
+        ".example.org",
+    ]
+    read = settings_from(
+        TRUSTED_HOSTS=None, RENDER_EXTERNAL_HOSTNAME="app.onrender.com"
+    )
+    assert read.TRUSTED_HOSTS == ["localhost", "127.0.0.1", "app.onrender.com"]
+    read = settings_from(
+        RENDER_EXTERNAL_HOSTNAME=None, RAILWAY_PUBLIC_DOMAIN="app.up.railway.app"
+    )
+    assert read.TRUSTED_HOSTS == [
+        "localhost",
+        "127.0.0.1",
+        "app.up.railway.app",
+        "healthcheck.railway.app",
+    ]
 
 
 def test_debugging_leaves_the_headers_off():
