@@ -34,8 +34,8 @@ LOG_FORMAT = env.str("LOG_FORMAT", "text", validate=validate.OneOf(["text", "jso
 # The host names the app answers to (Flask's TRUSTED_HOSTS): a request with any
 # other Host header gets 400 before it reaches a route or a redirect. List the
 # public names, comma-separated; ".example.com" also allows every subdomain.
-# localhost and 127.0.0.1 are always allowed: local runs and the health checks of
-# the image and of Kubernetes ask for them.
+# localhost and 127.0.0.1 are always allowed: local runs and the health checks
+# (the image's, the readiness probe's) ask for them.
 TRUSTED_HOSTS = [
     "localhost",
     "127.0.0.1",
