@@ -6,6 +6,7 @@ PostgreSQL server, and serves it under gunicorn with its own config/gunicorn.py.
 """
 
 import re
+import shutil
 import stat
 
 import pytest
@@ -46,6 +47,8 @@ def test_own_suite_passes_on_postgresql(installed_project):
 
 def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
     """`./run start`, the README's one command, on the embedded SQLite default."""
+    # As in a fresh clone: the own suite's apps may have made the folder already.
+    shutil.rmtree(installed_project / "instance", ignore_errors=True)
     # npm ci and the asset build come first.
     with run_start(installed_project, startup_seconds=300, workers=2) as (base, server):
         status, body = get(f"{base}/up")
