@@ -148,7 +148,7 @@ def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
     project = bake(cookies, frontend="react", css="plain")
     dockerfile = (project / "Dockerfile").read_text()
     assert "FROM node:20-slim AS assets" in dockerfile
-    assert "COPY --from=assets --chown=app:app /app/my_flask_app/static/" in dockerfile
+    assert "COPY --from=assets /app/my_flask_app/static/" in dockerfile
     assert dockerfile.index("COPY --from=assets") < dockerfile.index("flask digest compile")
     dev = parse_structured(project / "compose.dev.yaml")
     assert set(dev["services"]) == {"web", "release", "js"}

@@ -6,6 +6,8 @@ PostgreSQL server, and serves it under gunicorn with its own config/gunicorn.py.
 """
 
 import re
+import shutil
+import stat
 
 import pytest
 
@@ -48,6 +50,8 @@ def test_own_suite_passes_on_postgresql(installed_project):
 def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
     """`./run start`, the README's one command, on the embedded SQLite default: a
     development path, so the example records are seeded and the demo is on."""
+    # As in a fresh clone: the own suite's apps may have made the folder already.
+    shutil.rmtree(installed_project / "instance", ignore_errors=True)
     # npm ci and the asset build come first.
     with run_start(installed_project, startup_seconds=300, workers=2) as (base, server):
         status, body = get(f"{base}/up")
@@ -69,7 +73,26 @@ def test_run_start_migrates_seeds_and_serves_until_sigterm(installed_project):
         assert get(f"{base}/missing")[0] == 404
     assert server.returncode == 0, server.output
     assert "Shutting down: Master" in server.output
-    assert (installed_project / "instance/my_flask_app.sqlite3").is_file()
+    database = installed_project / "instance/my_flask_app.sqlite3"
+    assert database.is_file()
+    # Other users of the machine can neither read the data nor look for it.
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+
+
+def test_gunicorn_opens_no_control_socket(installed_project, tmp_path):
+    """Gunicorn (25.1 and newer) listens for gunicornc on $XDG_RUNTIME_DIR/gunicorn.ctl
+    or $HOME/.gunicorn/gunicorn.ctl: one path per user, which a second app run by
+    the same user takes over. The project's config/gunicorn.py turns it off."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    for xdg in (str(runtime), ""):
+        with gunicorn(installed_project, HOME=str(home), XDG_RUNTIME_DIR=xdg) as (_, server):
+            pass
+        assert "Control socket" not in server.output
+    assert not [path for path in tmp_path.rglob("*") if "gunicorn" in path.name]
 
 
 def test_up_names_the_database_when_it_is_unreachable(installed_project):

@@ -161,6 +161,21 @@ def test_web_probes_gunicorn_and_readiness_follows_up(kube):
         assert "/tmp" in mounts
 
 
+def test_the_app_answers_to_its_ingress_host_and_to_the_readiness_probe(kube):
+    """The app refuses Host headers outside TRUSTED_HOSTS (localhost and 127.0.0.1
+    always answer): each overlay lists its Ingress's host, and the readiness probe
+    asks for localhost instead of the pod's IP."""
+    for overlay in ("dev", "prod"):
+        pod = kube.objects(overlay, "Deployment")["web"]["spec"]["template"]["spec"]
+        web = {c["name"]: c for c in pod["containers"]}["web"]
+        probe_headers = web["readinessProbe"]["httpGet"]["httpHeaders"]
+        assert probe_headers == [{"name": "Host", "value": "localhost"}], overlay
+        settings = web["envFrom"][0]["configMapRef"]["name"]
+        trusted = kube.objects(overlay, "ConfigMap")[settings]["data"]["TRUSTED_HOSTS"]
+        (rule,) = kube.objects(overlay, "Ingress")["web"]["spec"]["rules"]
+        assert trusted.split(",") == [rule["host"]], overlay
+
+
 def test_nginx_is_a_sidecar_in_the_web_pod_exactly_when_chosen(kube):
     package = kube.project.name
     for overlay in ("dev", "prod"):

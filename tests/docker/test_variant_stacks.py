@@ -2,7 +2,8 @@
 
 For each variant: the bake's images are built with `docker compose build` on
 the stand-in base images and inspected (non-root, no .env, no tests, no
-development tools, no node_modules, a HEALTHCHECK); then
+development tools, no node_modules, a HEALTHCHECK, the code root's and
+read-only to the app's user, instance/ the user's alone); then
 `docker compose up --build --wait` must bring every chosen service to healthy
 (the release service to a clean exit), and the published loopback port must
 serve / and /up, the digested assets gzip-encoded with a long cache lifetime
@@ -80,11 +81,20 @@ find / -xdev -name node_modules -prune | sed 's/^/PRESENT /'
 for m in pytest ruff; do python -c "import $m" 2>/dev/null && echo "IMPORTABLE $m"; done
 command -v node npm ruff pytest | sed 's/^/ONPATH /'
 ls */static/cache_manifest.json
+for f in run */app.py */static/cache_manifest.json; do
+  touch "$f" 2>/dev/null && echo "WRITABLE $f"
+done
+touch new-file 2>/dev/null && echo "WRITABLE /app"
+find . -path ./instance -prune -o -user 1000 -print | sed 's/^/OWNED /'
+touch instance/probe && rm instance/probe && echo "INSTANCE WRITABLE"
+stat -c "INSTANCE %u %a" instance
 """
     out = run_in_image(image, script)
     assert out.splitlines()[0] == "1000", out
-    assert not re.search(r"^(PRESENT|IMPORTABLE|ONPATH) ", out, re.M), out
+    assert not re.search(r"^(PRESENT|IMPORTABLE|ONPATH|WRITABLE|OWNED) ", out, re.M), out
     assert "static/cache_manifest.json" in out, out
+    # The code is root's, read-only to the app's user; instance/ is the user's alone.
+    assert "INSTANCE WRITABLE" in out and "INSTANCE 1000 700" in out, out
 
 
 def test_stack_comes_up_healthy_and_serves(built):

@@ -1,20 +1,44 @@
 """Gunicorn settings, each overridable from the environment (and .env)."""
 
-import multiprocessing
+import math
+import os
+from pathlib import Path
 
 from {{ cookiecutter.package_name }}.log import logging_config
 
 from config.settings import DEBUG, LOG_FORMAT, LOG_LEVEL, env
 
+
+def available_cpus(cpu_max=Path("/sys/fs/cgroup/cpu.max")):
+    """The CPUs this process may use: the ones it may run on, capped by the CPU
+    quota of its container (cgroup v2), rounded up. Not the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        cpus = len(os.sched_getaffinity(0))
+    else:
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = Path(cpu_max).read_text().split()
+    except (OSError, ValueError):
+        return cpus
+    if quota == "max":
+        return cpus
+    return max(1, min(cpus, math.ceil(int(quota) / int(period))))
+
+
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
 bind = env.str("GUNICORN_BIND", "127.0.0.1:8000")
-workers = env.int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2)
+workers = env.int("GUNICORN_WORKERS", available_cpus() * 2)
 threads = env.int("GUNICORN_THREADS", 1)
 timeout = env.int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env.int("GUNICORN_KEEPALIVE", 5)
 
 reload = DEBUG
+
+# Gunicorn's control socket (for gunicornc) would sit at one path per user,
+# $HOME/.gunicorn/gunicorn.ctl, where a second app run by the same user takes
+# it over. Nothing here uses it.
+control_socket_disable = True
 
 # Gunicorn's own and access logs go to stdout, formatted like the app's
 # (LOG_FORMAT), so the container runtime collects one stream.

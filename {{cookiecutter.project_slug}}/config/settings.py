@@ -31,6 +31,23 @@ LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 # "text" for people, "json" (one object per line) for log aggregation.
 LOG_FORMAT = env.str("LOG_FORMAT", "text", validate=validate.OneOf(["text", "json"]))
 
+# The host names the app answers to (Flask's TRUSTED_HOSTS): a request with any
+# other Host header gets 400 before it reaches a route or a redirect. List the
+# public names, comma-separated; ".example.com" also allows every subdomain.
+# localhost and 127.0.0.1 are always allowed: local runs and the health checks
+# (the image's, the readiness probe's) ask for them.
+TRUSTED_HOSTS = [
+    "localhost",
+    "127.0.0.1",
+    *env.list("TRUSTED_HOSTS", [], subcast=str.strip),
+]
+# Render and Railway set the service's public name themselves; Railway's
+# deploy health check asks for healthcheck.railway.app.
+if env.str("RENDER_EXTERNAL_HOSTNAME", ""):
+    TRUSTED_HOSTS.append(env.str("RENDER_EXTERNAL_HOSTNAME"))
+if env.str("RAILWAY_PUBLIC_DOMAIN", ""):
+    TRUSTED_HOSTS += [env.str("RAILWAY_PUBLIC_DOMAIN"), "healthcheck.railway.app"]
+
 # Requests with a bigger body get 413 instead of filling memory.
 MAX_CONTENT_LENGTH = env.int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
 
@@ -40,8 +57,14 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Strict-Transport-Security max-age outside debugging; 0 leaves the header off.
-HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 63072000)
+# Strict-Transport-Security outside debugging; 0 leaves the header off. Browsers
+# remember it for HSTS_SECONDS, so it starts at five minutes: raise it to a year
+# (31536000) once every page is known to work over HTTPS (see the README).
+HSTS_SECONDS = env.int("HSTS_SECONDS", 0 if DEBUG else 300)
+# Opt-ins that reach beyond this host: every subdomain must serve HTTPS too, and
+# preloading (which needs a year and the subdomains) is hard to undo.
+HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", False)
+HSTS_PRELOAD = env.bool("HSTS_PRELOAD", False)
 {%- if cookiecutter is with_examples %}
 
 # The examples ({{ cookiecutter.package_name }}/examples.py): on while debugging,

@@ -25,3 +25,11 @@ def test_server_error_gets_the_error_page():
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert "500 Internal Server Error" in response.get_data(as_text=True)
+
+
+def test_error_pages_keep_the_headers_of_their_error(client):
+    response = client.post("/up")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert "405 Method Not Allowed" in response.get_data(as_text=True)
+    assert response.content_type == "text/html; charset=utf-8"

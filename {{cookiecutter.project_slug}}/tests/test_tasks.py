@@ -1,15 +1,28 @@
 """The example Celery task: in the app context, eagerly and through a real worker;
 its route and scheduled job only while the examples are on."""
 
+import logging
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from {{ cookiecutter.package_name }}.log import FORMATTERS
 from {{ cookiecutter.package_name }}.tasks import say_hello
 
 
 def test_the_task_runs_inside_the_app_context(app):
     result = say_hello.apply(args=["Ada"])
     assert result.get() == f"Hello Ada, from {app.config['APP_NAME']}!"
+
+
+def test_the_task_logs_a_name_from_a_request_on_one_line(app, caplog):
+    forged = "Ada\n2025-01-01 00:00:00,000 ERROR [auth] forged"
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        say_hello.apply(args=[forged])
+    [record] = [r for r in caplog.records if r.name == app.logger.name]
+    line = logging.Formatter(FORMATTERS["text"]["format"]).format(record)
+    assert len(line.splitlines()) == 1
+    assert repr(forged) in line
 
 
 @pytest.mark.usefixtures("redis_server")

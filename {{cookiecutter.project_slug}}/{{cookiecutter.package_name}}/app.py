@@ -37,8 +37,9 @@ def create_app(settings_override=None):
     if settings_override:
         app.config.update(settings_override)
 
-    # {% if cookiecutter.database is sql %}Home of the default SQLite file{% else %}Flask's instance folder, for local files{% endif %}; never inside the package.
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # {% if cookiecutter.database is sql %}Home of the default SQLite file{% else %}Flask's instance folder, for local files{% endif %}; never inside the package,
+    # and private to this user.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     configure_logging(app)
     ensure_secret_key(app)

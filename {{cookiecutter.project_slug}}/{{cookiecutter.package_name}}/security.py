@@ -36,13 +36,23 @@ def content_security_policy():
     )
 
 
-def security_headers(hsts_seconds):
-    hsts = None
-    if hsts_seconds:
-        hsts = StrictTransportSecurity().max_age(hsts_seconds).include_subdomains()
+def strict_transport_security(config):
+    """HSTS as the settings ask, or None (no header) when HSTS_SECONDS is 0."""
+    if not config["HSTS_SECONDS"]:
+        return None
+    hsts = StrictTransportSecurity().max_age(config["HSTS_SECONDS"])
+    if config["HSTS_INCLUDE_SUBDOMAINS"]:
+        hsts = hsts.include_subdomains()
+    if config["HSTS_PRELOAD"]:
+        # Raises ValueError below a year's max-age, which the preload list refuses.
+        hsts = hsts.preload()
+    return hsts
+
+
+def security_headers(config):
     return Secure(
         csp=content_security_policy(),
-        hsts=hsts,
+        hsts=strict_transport_security(config),
         coop=CrossOriginOpenerPolicy().same_origin(),
         permissions=PermissionsPolicy().geolocation().microphone().camera(),
         referrer=ReferrerPolicy().strict_origin_when_cross_origin(),
@@ -54,7 +64,7 @@ def security_headers(hsts_seconds):
 def init_security_headers(app):
     if app.debug:
         return
-    headers = security_headers(app.config["HSTS_SECONDS"])
+    headers = security_headers(app.config)
 
     @app.after_request
     def set_security_headers(response):
