@@ -117,6 +117,16 @@ def database_url(tmp_path_factory):
 {%- endif %}
 
 
+@pytest.fixture
+def own_cache():
+    """Settings that give an app a cache of its own: nothing another app cached shows."""
+{%- if cookiecutter.use_redis %}
+    return redis_settings()
+{%- else %}
+    return {}
+{%- endif %}
+
+
 @pytest.fixture(scope="session")
 def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
     """What every app under test overrides; a test may override more."""

@@ -13,9 +13,6 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.models import Note
-{%- if cookiecutter.use_redis %}
-from tests.conftest import redis_settings
-{%- endif %}
 
 from config import settings
 
@@ -52,7 +49,7 @@ def example_notes(url):
         engine.dispose()
 
 
-def test_release_migrates_without_the_example_records(overrides, empty_database_url):
+def test_release_seeds_nothing(overrides, own_cache, empty_database_url):
     url = empty_database_url
     code, output = run_task("release", DATABASE_URL=url, SEED_EXAMPLE_DATA="0")
     assert code == 0, output
@@ -62,9 +59,7 @@ def test_release_migrates_without_the_example_records(overrides, empty_database_
     app = create_app(
         {
             **overrides,
-{%- if cookiecutter.use_redis %}
-            **redis_settings(),
-{%- endif %}
+            **own_cache,
             "SQLALCHEMY_DATABASE_URI": url,
             # A SQLite file takes none of a server's connect options.
             "SQLALCHEMY_ENGINE_OPTIONS": {},
