@@ -1,5 +1,6 @@
 from datetime import datetime
 
+
 def test_home_page_loads_the_bundle_and_the_demo(client):
     html = client.get("/").get_data(as_text=True)
     assert '<script type="module" src="/static/js/app' in html
