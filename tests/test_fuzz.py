@@ -36,6 +36,7 @@ import jinja2
 from cookiecutter.exceptions import OutputDirExistsException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from tests.support.baking import bake_in_process, effective_answers, package_of, parse_structured
 from tests.support.checks import file_problems, ruff_problems
@@ -160,6 +161,7 @@ def rendered_title(project, app_name):
         config={"APP_NAME": app_name},
         static_url_for=lambda *a, **k: "/static/x",
         url_for=lambda *a, **k: "/",
+        csrf_meta_tag=lambda: Markup('<meta name="csrf-token" content="token">'),
     )
     parser = TitleParser()
     parser.feed(page)
