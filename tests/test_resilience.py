@@ -33,8 +33,9 @@ def project(cookies_session):
 def database_url(project):
     """A migrated and seeded database of its own on the real PostgreSQL."""
     with throwaway_database(project, "postgresql", project_env(project)) as url:
-        run("./run", "release", cwd=project, env=project_env(project, **url), timeout=120,
-            check=True)  # fmt: skip
+        # With the example notes, whose text shows the page read the database.
+        env = project_env(project, SEED_EXAMPLE_DATA="1", **url)
+        run("./run", "release", cwd=project, env=env, timeout=120, check=True)
         yield url["DATABASE_URL"]
 
 

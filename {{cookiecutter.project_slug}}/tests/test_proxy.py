@@ -11,17 +11,27 @@ FORWARDED = {
 }
 
 
-def seen_by(app):
+def whoami(app):
     @app.get("/whoami")
     def whoami():
         return {"addr": request.remote_addr, "url": request.url_root}
 
-    return app.test_client().get("/whoami", headers=FORWARDED).json
+    return app.test_client().get("/whoami", headers=FORWARDED)
+
+
+def seen_by(app):
+    return whoami(app).json
 
 
 def test_behind_the_proxy_the_forwarded_headers_count():
-    app = create_app({"TESTING": True, "PROXY_COUNT": 1})
+    trusted = ["localhost", "example.org"]
+    app = create_app({"TESTING": True, "PROXY_COUNT": 1, "TRUSTED_HOSTS": trusted})
     assert seen_by(app) == {"addr": "203.0.113.7", "url": "https://example.org/"}
+
+
+def test_a_forwarded_host_must_be_trusted_too():
+    app = create_app({"TESTING": True, "PROXY_COUNT": 1, "TRUSTED_HOSTS": ["localhost"]})
+    assert whoami(app).status_code == 400
 
 
 def test_without_a_proxy_the_forwarded_headers_are_ignored():
