@@ -30,7 +30,8 @@ def test_behind_the_proxy_the_forwarded_headers_count():
 
 
 def test_a_forwarded_host_must_be_trusted_too():
-    app = create_app({"TESTING": True, "PROXY_COUNT": 1, "TRUSTED_HOSTS": ["localhost"]})
+    trusted = ["localhost"]
+    app = create_app({"TESTING": True, "PROXY_COUNT": 1, "TRUSTED_HOSTS": trusted})
     assert whoami(app).status_code == 400
 
 
