@@ -48,12 +48,12 @@ def bake(cookies, **answers):
     return Path(result.project_path)
 
 
-def bake_cli(output_dir, answers, *extra):
+def bake_cli(output_dir, answers):
     """`cookiecutter --no-input TEMPLATE -o DIR key=value...`, as a user runs it."""
     check_keys(answers)
     return subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE_DIR),
-         "-o", str(output_dir), *extra, *cli_answers(answers)],
+         "-o", str(output_dir), *cli_answers(answers)],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 

@@ -184,7 +184,12 @@ TRACES += list(_generic_traces())
 # Texts that name other projects' words by nature.
 TRACE_FREE_TEXTS = {"LICENSE", "package-lock.json"}
 REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-PACKAGE_JSON_DEPENDENCIES = ("dependencies", "devDependencies")
+PACKAGE_JSON_DEPENDENCIES = (
+    "dependencies",
+    "devDependencies",
+    "peerDependencies",
+    "optionalDependencies",
+)
 
 
 def dependency_words(project):

@@ -13,7 +13,7 @@ import itertools
 import os
 from collections import OrderedDict
 
-from local_extensions import SQL_DATABASES, with_assets
+from local_extensions import with_assets
 from tests.support.hooks import NOT_YET_AVAILABLE
 from tests.support.servers import DATABASES
 from tests.support.template import COOKIECUTTER_JSON
@@ -327,10 +327,6 @@ def docker_variants():
 def no_standin(variant):
     """None when the whole stack can start here, else why not."""
     return DATABASES[variant["database"]].no_standin
-
-
-def is_sql(answers):
-    return {**DEFAULTS, **answers}["database"] in SQL_DATABASES
 
 
 def has_assets(answers):
