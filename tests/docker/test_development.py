@@ -3,19 +3,21 @@
 The source is bind-mounted into the web container, so an edited Jinja
 template shows on the next request without a rebuild or a restart, and the
 asset watchers rebuild the bundles into the bind-mounted static folder. It is
-development: the release step seeds the example records and the demo is on. The
+development: the release step seeds the example records and the demo is on, and
+an exception shows Werkzeug's debugger (production: the app's own 500 page). The
 bake's files belong to a user other than the default 1000, whose ids go in
 UID/GID as the generated README says: the image's user gets those ids, and
 what the watchers write belongs to that user on the host.
 """
 
 import os
+import re
 import uuid
 
 import pytest
 
-from tests.support.baking import bake, package_of
-from tests.support.runners import SEEDED_NOTE, check_examples, wait_until
+from tests.support.baking import FAILING_PATH, add_failing_route, bake, package_of
+from tests.support.runners import SEEDED_NOTE, check_examples, http, wait_until
 from tests.support.stacks import Stack, ensure_standins_for, sh
 
 pytestmark = pytest.mark.docker
@@ -32,6 +34,31 @@ def chown_tree(root, uid, gid):
 
 def started_at(container):
     return sh("docker", "inspect", "--format", "{{.State.StartedAt}}", container).stdout
+
+
+def check_debugger(stack, project):
+    """A new route that raises, picked up by the reloader, shows Werkzeug's
+    interactive debugger; its console wants the PIN from the log."""
+    message = f"bug-{uuid.uuid4().hex[:8]}"
+    add_failing_route(project, message)
+
+    def routed():
+        answer = http(stack.base_url + FAILING_PATH)
+        return answer if answer[0] != 404 else None
+
+    status, _, page = wait_until(routed, timeout=30, what="the reloaded app's new route")
+    assert status == 500, page[:500]
+    assert b"Werkzeug Debugger" in page and message.encode() in page, page[:2000]
+    secret = re.search(rb'SECRET = "([^"]+)"', page).group(1).decode()
+    assert b"EVALEX = true" in page and b"EVALEX_TRUSTED = false" in page, page[:2000]
+    pin = re.search(r"Debugger PIN: ([\d-]+)", stack.logs("web")).group(1)
+
+    def pinauth(tried):
+        query = f"__debugger__=yes&cmd=pinauth&pin={tried}&s={secret}"
+        return http(f"{stack.base_url}{FAILING_PATH}?{query}")[2]
+
+    assert b'"auth": false' in pinauth("000-000-000" if pin != "000-000-000" else "1")
+    assert b'"auth": true' in pinauth(pin)
 
 
 def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_engine):
@@ -70,11 +97,36 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
         )
         assert started_at(web) == started, "web restarted"
 
+        check_debugger(stack, project)
+
         # the watchers (npm run watch:js / watch:css) built into the bind mount
         for bundle in ("js/app.js", "css/app.css"):
             built = package / "static" / bundle
             wait_until(built.is_file, timeout=90, what=f"the watcher's {bundle}")
             assert (built.stat().st_uid, built.stat().st_gid) == DEVELOPER, bundle
+    except Exception:
+        print(stack.logs(tail="60")[-8000:])
+        raise
+    finally:
+        stack.down()
+
+
+def test_an_exception_in_production_shows_the_error_page(cookies_session, docker_engine):
+    """compose.yaml alone: the same bug gives the app's own 500 page, no traceback."""
+    project = bake(cookies_session)
+    assert not ensure_standins_for(project)
+    message = f"bug-{uuid.uuid4().hex[:8]}"
+    add_failing_route(project, message)
+    stack = Stack(project, "compose.yaml")
+    try:
+        stack.up()
+        status, headers, page = stack.get(FAILING_PATH)
+        assert status == 500, page[:500]
+        assert b"500 Internal Server Error" in page, page[:2000]
+        for leak in (b"Traceback", b"Werkzeug Debugger", message.encode(), b"__debugger__"):
+            assert leak not in page, (leak, page[:2000])
+        assert "Content-Security-Policy" in headers, dict(headers)
+        assert message in stack.logs("web"), "the exception was not logged"
     except Exception:
         print(stack.logs(tail="60")[-8000:])
         raise

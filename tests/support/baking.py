@@ -162,3 +162,16 @@ def read_env_file(path):
 def package_of(project):
     """The project's Python package: the folder with app.py."""
     return next(p.parent for p in project.glob("*/app.py"))
+
+
+FAILING_PATH = "/boom"
+
+
+def add_failing_route(project, message):
+    """A bug of the developer's: GET /boom raises RuntimeError(message), unhandled.
+    Written into the page blueprint, the way a user's own code would be."""
+    views = package_of(project) / "blueprints" / "page" / "views.py"
+    views.write_text(
+        views.read_text()
+        + f'\n\n@page.get("{FAILING_PATH}")\ndef boom():\n    raise RuntimeError({message!r})\n'
+    )
