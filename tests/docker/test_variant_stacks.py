@@ -6,13 +6,14 @@ development tools, no node_modules, a HEALTHCHECK, the code root's and
 read-only to the app's user, instance/ the user's alone); then
 `docker compose up --build --wait` must bring every chosen service to healthy
 (the release service to a clean exit), and the published loopback port must
-serve / and /up, the digested assets gzip-encoded with a long cache lifetime
-through nginx, and a Celery task's result. The stack is production: its release
-adds no example records and the demo answers 404, except that the Celery
-variants turn the examples on in `.env` (EXAMPLES_ENABLED=1), as a user would,
-to start the example task. `docker compose down` then has to
-leave no container, network, volume or built image behind, also when a test
-failed.
+serve / and /up (the variants without Celery under a 1-CPU, 512 MB limit from
+`.env`, where gunicorn must start 2 workers whatever the host has), the
+digested assets gzip-encoded with a long cache lifetime through nginx, and a
+Celery task's result. The stack is production: its release adds no example
+records and the demo answers 404, except that the Celery variants turn the
+examples on in `.env` (EXAMPLES_ENABLED=1), as a user would, to start the
+example task. `docker compose down` then has to leave no container, network,
+volume or built image behind, also when a test failed.
 """
 
 import json
@@ -97,6 +98,16 @@ stat -c "INSTANCE %u %a" instance
     assert "INSTANCE WRITABLE" in out and "INSTANCE 1000 700" in out, out
 
 
+def check_web_limits(stack):
+    """The limits set in .env reach the web container, and gunicorn's default
+    worker count follows its CPU quota (2 per CPU), not the host's CPUs."""
+    web = stack.compose("ps", "--quiet", "web").stdout.strip()
+    config = json.loads(sh("docker", "inspect", "--format", "{{json .HostConfig}}", web).stdout)
+    assert (config["NanoCpus"], config["Memory"]) == (10**9, 512 * 2**20), config
+    log = stack.logs("web")
+    assert log.count("Booting worker with pid") == 2, log[-3000:]
+
+
 def test_stack_comes_up_healthy_and_serves(built):
     variant, stack = built
     reason = variants.no_standin(variant)
@@ -105,12 +116,16 @@ def test_stack_comes_up_healthy_and_serves(built):
     examples = variant["use_celery"]
     if examples:
         add_to_dotenv(stack.project, **EXAMPLES_ON)
+    else:
+        add_to_dotenv(stack.project, DOCKER_WEB_CPUS="1", DOCKER_WEB_MEMORY="512m")
     try:
         stack.up()
         states = stack.states()
         for service in stack.services():
             expected = ("exited", "", 0) if service == "release" else ("running", "healthy")
             assert states[service][: len(expected)] == expected, f"{service}: {states}"
+        if not examples:
+            check_web_limits(stack)
         status, _, body = stack.get("/up")
         checks = expected_checks(variant)
         assert (status, json.loads(body)) == (200, {"checks": checks, "failed": [], "status": "ok"})

@@ -9,20 +9,37 @@ from {{ cookiecutter.package_name }}.log import logging_config
 from config.settings import DEBUG, LOG_FORMAT, LOG_LEVEL, env
 
 
-def available_cpus(cpu_max=Path("/sys/fs/cgroup/cpu.max")):
+def cpu_quota(cgroup=Path("/sys/fs/cgroup")):
+    """The CPU quota of the process's container, in CPUs, or None for none.
+
+    cgroup v2 has cpu.max ("<quota> <period>", quota "max" for none); v1, still
+    what some hosts run, has cpu/cpu.cfs_quota_us (-1 for none) and
+    cpu/cpu.cfs_period_us.
+    """
+    try:
+        quota, period = (cgroup / "cpu.max").read_text().split()
+    except (OSError, ValueError):
+        try:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    if quota in ("max", "-1"):
+        return None
+    return int(quota) / int(period)
+
+
+def available_cpus(cgroup=Path("/sys/fs/cgroup")):
     """The CPUs this process may use: the ones it may run on, capped by the CPU
-    quota of its container (cgroup v2), rounded up. Not the machine's count."""
+    quota of its container, rounded up. Not the machine's count."""
     if hasattr(os, "sched_getaffinity"):
         cpus = len(os.sched_getaffinity(0))
     else:
         cpus = os.cpu_count() or 1
-    try:
-        quota, period = Path(cpu_max).read_text().split()
-    except (OSError, ValueError):
+    quota = cpu_quota(cgroup)
+    if quota is None:
         return cpus
-    if quota == "max":
-        return cpus
-    return max(1, min(cpus, math.ceil(int(quota) / int(period))))
+    return max(1, min(cpus, math.ceil(quota)))
 
 
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
