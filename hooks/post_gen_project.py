@@ -5,8 +5,10 @@ bake works offline.
 """
 
 import json
+import os
 import runpy
 import secrets
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -187,13 +189,33 @@ def write_kubernetes_secrets(root):
         target.chmod(0o600)
 
 
-def next_steps(slug):
+def shown_path(project, shell_cwd):
+    """The project's folder as the user's shell reaches it: relative to where
+    cookiecutter was run ($PWD; the hook itself runs inside the project) when it
+    lies below, else absolute. Quoted when it needs to be."""
+    project = project.resolve()
+    if shell_cwd:
+        try:
+            return shlex.quote(f"./{project.relative_to(Path(shell_cwd).resolve())}")
+        except ValueError:
+            pass
+    return shlex.quote(str(project))
+
+
+def next_steps(project, answers, shell_cwd):
+    where = shown_path(project, shell_cwd)
+    worker = ""
+    if answers["use_celery"]:
+        worker = (
+            "\n  Background tasks need a Celery worker: compose starts one; without"
+            "\n  Docker, run ./run worker in a second terminal (Redis must be running).\n"
+        )
     return f"""
-Your project is ready in ./{slug}
+Your project is ready in {where}
 
-  Run it with Docker:     cd {slug} && docker compose up --build
-  Run it without Docker:  cd {slug} && ./run start
-
+  Run it with Docker:     cd {where} && docker compose up --build
+  Run it without Docker:  cd {where} && ./run start
+{worker}
 Then open http://127.0.0.1:8000 . ./run help lists every task.
 """
 
@@ -207,7 +229,7 @@ def main():
     remove_empty_dirs(root)
     write_env(root)
     write_kubernetes_secrets(root)
-    print(next_steps(ANSWERS["project_slug"]))
+    print(next_steps(root, ANSWERS, os.environ.get("PWD")))
     return 0
 
 

@@ -23,8 +23,10 @@ from tests.support.runners import (
     own_suite,
     run,
     run_start,
+    served,
 )
 from tests.support.servers import DATABASES, throwaway_database
+from tests.support.template import TEMPLATE_DIR
 from tests.support.venvs import venv_for
 
 # One worker runs them all, so the module's installed project is made once.
@@ -114,3 +116,21 @@ def test_production_start_without_a_secret_key_fails_clearly(installed_project):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stdout + result.stderr
+
+
+def test_run_demo_installs_only_cookiecutter_and_serves(tmp_path):
+    """The template README's first command, on a copy of this checkout: it bakes
+    the default into build/ and serves it, with no test toolchain installed."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(TEMPLATE_DIR, checkout, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "__pycache__", ".*_cache", ".hypothesis"))  # fmt: skip
+    venv = tmp_path / "venv"
+    port = free_port()
+    with served(checkout, ["./run", "demo"], port, startup_seconds=600, VENV=str(venv),
+                GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1") as process:  # fmt: skip
+        status, home = get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and SEEDED_NOTE in home, home[:2000]
+    assert "Your project is ready in ./build/my_flask_app" in process.output, process.output
+    assert (venv / "bin" / "cookiecutter").is_file()
+    installed = {p.name.split("-")[0].lower() for p in venv.glob("lib/*/site-packages/*.dist-info")}
+    assert not installed & {"pytest", "playwright", "hypothesis", "bandit"}, sorted(installed)

@@ -74,3 +74,21 @@ def test_jinja_in_a_text_answer_is_refused_or_rendered_not_left_raw(cookies):
     assert (
         result.exit_code != 0 or "{{" not in (Path(result.project_path) / "README.md").read_text()
     )
+
+
+@pytest.mark.parametrize(
+    "answers", [{}, {"use_redis": True, "use_celery": True}], ids=["default", "celery"]
+)
+def test_the_final_message_names_a_folder_the_user_can_cd_to(tmp_path, answers):
+    """From the folder cookiecutter ran in: a relative path below it (`-o`), an
+    absolute one elsewhere; a Celery project is told how to run its worker."""
+    shell = tmp_path / "shell"
+    shell.mkdir()
+    for output, shown in (("out/sub", "./out/sub/my_flask_app"), (tmp_path / "x", None)):
+        result = bake_cli(output, answers, cwd=shell)
+        assert result.returncode == 0, result.stderr
+        shown = shown or str(tmp_path / "x" / "my_flask_app")
+        assert f"Your project is ready in {shown}\n" in result.stdout, result.stdout
+        assert f"cd {shown} && ./run start" in result.stdout, result.stdout
+        assert (shell / shown).resolve().joinpath("run").is_file()
+        assert ("./run worker" in result.stdout) == bool(answers), result.stdout

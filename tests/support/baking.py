@@ -48,13 +48,15 @@ def bake(cookies, **answers):
     return Path(result.project_path)
 
 
-def bake_cli(output_dir, answers):
-    """`cookiecutter --no-input TEMPLATE -o DIR key=value...`, as a user runs it."""
+def bake_cli(output_dir, answers, cwd=None):
+    """`cookiecutter --no-input TEMPLATE -o DIR key=value...`, as a user runs it
+    (from the shell folder cwd, which the shell passes on as $PWD)."""
     check_keys(answers)
+    env = {**os.environ, "PWD": str(cwd)} if cwd else None
     return subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE_DIR),
          "-o", str(output_dir), *cli_answers(answers)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, cwd=cwd, env=env,
     )  # fmt: skip
 
 
