@@ -85,7 +85,13 @@ MANIFEST = {
         ],
     },
     "use_nginx": {
-        True: ["nginx", "tests/test_proxy.py", f"{K8S}/nginx.conf", f"{K8S}/nginx-sidecar.yaml"],
+        True: [
+            "nginx",
+            f"{PKG}/static/50x.html",
+            "tests/test_proxy.py",
+            f"{K8S}/nginx.conf",
+            f"{K8S}/nginx-sidecar.yaml",
+        ],
     },
     "use_kubernetes": {True: ["deploy/kubernetes"]},
     "ci": {"github": [".github"]},

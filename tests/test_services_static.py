@@ -13,7 +13,7 @@ import pytest
 
 from local_extensions import DATABASE_SERVICES, SQL_DATABASES
 from tests.support import variants
-from tests.support.baking import bake, parse_structured, read_env_file
+from tests.support.baking import bake, package_of, parse_structured, read_env_file
 from tests.support.checks import nginx_problems, static_problems
 from tests.support.servers import DATABASES
 
@@ -34,9 +34,11 @@ def test_every_static_check_passes(variant):
 def test_nginx_config_passes_nginx_t(variant, tmp_path):
     answers, project = variant
     assert (project / "nginx").exists() == answers["use_nginx"]
+    # nginx's page for its own 502/503/504, served from the static files.
+    assert (package_of(project) / "static/50x.html").exists() == answers["use_nginx"]
     if answers["use_nginx"]:
         assert nginx_problems(project, tmp_path) == []
-        conf = (project / "nginx/default.conf").read_text()
+        conf = (project / "nginx/default.conf.template").read_text()
         assert "gzip_static on;" in conf and "immutable" in conf
 
 

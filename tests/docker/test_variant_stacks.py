@@ -8,10 +8,11 @@ read-only to the app's user, instance/ the user's alone); then
 (the release service to a clean exit), and the published loopback port must
 serve / and /up (the variants without Celery under a 1-CPU, 512 MB limit from
 `.env`, where gunicorn must start 2 workers whatever the host has), the
-digested assets gzip-encoded with a long cache lifetime through nginx, and a
-Celery task's result. The stack is production: its release adds no example
-records and the demo answers 404, except that the Celery variants turn the
-examples on in `.env` (EXAMPLES_ENABLED=1), as a user would, to start the
+digested assets gzip-encoded with a long cache lifetime through nginx, nginx's
+refusal of a Host outside TRUSTED_HOSTS and its own page while web is stopped,
+and a Celery task's result. The stack is production: its release adds no
+example records and the demo answers 404, except that the Celery variants turn
+the examples on in `.env` (EXAMPLES_ENABLED=1), as a user would, to start the
 example task. `docker compose down` then has to leave no container, network,
 volume or built image behind, also when a test failed.
 """
@@ -32,6 +33,8 @@ from tests.support.runners import (
     check_assets_cached_for_good,
     check_examples,
     expected_checks,
+    http,
+    wait_until,
 )
 from tests.support.stacks import Stack, add_to_dotenv, ensure_standins_for, run_in_image, sh
 
@@ -118,6 +121,8 @@ def test_stack_comes_up_healthy_and_serves(built):
         add_to_dotenv(stack.project, **EXAMPLES_ON)
     else:
         add_to_dotenv(stack.project, DOCKER_WEB_CPUS="1", DOCKER_WEB_MEMORY="512m")
+    if variant["use_nginx"]:
+        add_to_dotenv(stack.project, TRUSTED_HOSTS=PUBLIC_HOST)
     try:
         stack.up()
         states = stack.states()
@@ -133,6 +138,7 @@ def test_stack_comes_up_healthy_and_serves(built):
         assert status == 200 and b"<title>" in home and b"My Flask App" in home, home[:500]
         if variant["use_nginx"]:
             check_assets_cached_for_good(stack.base_url, home.decode())
+            check_nginx_guards_the_app(stack)
         check_examples(stack.base_url, variant, enabled=examples)
         if variant["use_celery"]:
             check_a_task_round_trips(stack.base_url)
@@ -145,3 +151,31 @@ def test_stack_comes_up_healthy_and_serves(built):
     except Exception:
         print(stack.logs(tail="80")[-10000:])
         raise
+
+
+# The public name the nginx variants put in TRUSTED_HOSTS (.env).
+PUBLIC_HOST = "app.example.com"
+
+
+def check_nginx_guards_the_app(stack):
+    """nginx answers to the names of TRUSTED_HOSTS that its image rendered into
+    its config, and drops any other Host; it serves robots.txt; while web is
+    stopped it shows the project's own page, and the app once web is back."""
+    base = stack.base_url
+    status, _, body = http(f"{base}/", headers={"Host": PUBLIC_HOST})
+    assert status == 200 and b"My Flask App" in body, body[:500]
+    with pytest.raises(ConnectionError):
+        http(f"{base}/", headers={"Host": "elsewhere.example.com"})
+    status, headers, body = http(f"{base}/robots.txt")
+    assert status == 200 and body.startswith(b"# What crawlers may fetch"), body[:300]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+    stack.compose("stop", "--timeout", "10", "web")
+    # 502 once Docker's DNS has forgotten web, 504 while nginx still has its
+    # old address (proxy_connect_timeout).
+    status, headers, body = http(f"{base}/", timeout=30)
+    assert status in (502, 504) and b"<h1>Back in a moment</h1>" in body, (status, body[:500])
+    assert b"My Flask App" in body and b"nginx" not in body.lower(), body[:500]
+    assert headers["Cache-Control"] == "no-store"
+    stack.compose("start", "web")
+    wait_until(lambda: http(f"{base}/up")[0] == 200, timeout=60, what="web back behind nginx")

@@ -10,13 +10,14 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
 from local_extensions import SQL_DATABASES
 from tests.support.baking import files, is_flask_template, parse_structured, text_files
 from tests.support.hooks import SHADOWED_NAMES
-from tests.support.runners import nginx_check, nginx_main_conf, run
+from tests.support.runners import nginx_check, nginx_main_conf, render_nginx_templates, run
 from tests.support.servers import DATABASES
 from tests.support.template import BIN
 from tests.support.variants import OPTIONS, ROTATED
@@ -341,15 +342,33 @@ def ruff_problems(projects):
     return problems
 
 
+# TRUSTED_HOSTS as .env may set it: none, or names with a subdomain wildcard.
+NGINX_CHECKED_HOSTS = ("", "example.com, .example.org")
+
+
 def nginx_problems(project, scratch):
-    """The nginx server block passes `nginx -t` inside a stand-in for the image's
-    stock nginx.conf (Debian's nginx; skipped where it is not installed)."""
-    conf = project / "nginx/default.conf"
-    if not conf.exists():
+    """The nginx server block, rendered from its template as the image does at
+    start (with each of NGINX_CHECKED_HOSTS), passes `nginx -t` inside a stand-in
+    for the image's stock nginx.conf (Debian's nginx; skipped where it is not
+    installed)."""
+    folder = project / "nginx"
+    if not folder.exists():
         return []
-    key = _digest(conf)
+    key = _digest(*sorted(folder.iterdir()))
     if key not in _NGINX_VERDICTS:
-        _NGINX_VERDICTS[key] = nginx_check(nginx_main_conf(scratch, conf), scratch)
+        verdicts = []
+        for index, hosts in enumerate(NGINX_CHECKED_HOSTS):
+            templates, output = scratch / f"templates-{index}", scratch / f"conf.d-{index}"
+            templates.mkdir()
+            for template in folder.glob("*.template"):
+                shutil.copy(template, templates)
+            envsh = sorted(folder.glob("*.envsh"))
+            render_nginx_templates(templates, output, envsh, TRUSTED_HOSTS=hosts)
+            conf = output / "default.conf"
+            main = nginx_main_conf(scratch, conf)
+            verdict = nginx_check(main, scratch)
+            verdicts += [f"TRUSTED_HOSTS={hosts!r}: {verdict}"] if verdict else []
+        _NGINX_VERDICTS[key] = "; ".join(verdicts)
     return [f"nginx -t: {_NGINX_VERDICTS[key]}"] if _NGINX_VERDICTS[key] else []
 
 

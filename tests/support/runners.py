@@ -17,6 +17,7 @@ from tests.support.baking import package_of
 from tests.support.variants import DEFAULTS
 
 # One polling helper for the tests and the stand-in tool alike.
+from tools.standins.build import STANDINS_DIR
 from tools.standins.build import wait_for as wait_until  # noqa: F401 - re-exported
 
 # Settings a generated project reads; none may leak in from the test's environment.
@@ -271,6 +272,27 @@ def nginx_check(conf, prefix):
     nginx = require_tool("nginx")
     result = run(nginx, "-t", "-q", "-p", prefix, "-c", conf, timeout=60)
     return "" if result.returncode == 0 else result.stderr.strip()
+
+
+# The official nginx image's script that renders /etc/nginx/templates/*.template
+# with the environment (envsubst), as the stand-in image carries it.
+NGINX_TEMPLATES_SCRIPT = STANDINS_DIR / "nginx/20-envsubst-on-templates.sh"
+
+
+def render_nginx_templates(templates, output, envsh=(), **env):
+    """What the nginx image's entrypoint does before nginx starts: source the
+    .envsh scripts, then render the *.template files of `templates` into
+    `output`, with `env` as the container's environment and nothing else."""
+    require_tool("envsubst", install="gettext-base")
+    output.mkdir(parents=True, exist_ok=True)  # as conf.d is in the image
+    for path in envsh:
+        assert os.access(path, os.X_OK), f"{path} is not executable: the entrypoint skips it"
+    script = "".join(f'. "{path}"\n' for path in envsh) + f'exec "{NGINX_TEMPLATES_SCRIPT}"\n'
+    run("sh", "-c", script, env={
+        "PATH": os.environ["PATH"], "NGINX_ENTRYPOINT_QUIET_LOGS": "1",
+        "NGINX_ENVSUBST_TEMPLATE_DIR": str(templates), "NGINX_ENVSUBST_OUTPUT_DIR": str(output),
+        **env,
+    }, timeout=60, check=True)  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -33,3 +33,10 @@ def test_error_pages_keep_the_headers_of_their_error(client):
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
     assert "405 Method Not Allowed" in response.get_data(as_text=True)
     assert response.content_type == "text/html; charset=utf-8"
+
+
+def test_robots_txt_is_served_at_the_root(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert "User-agent: *" in response.get_data(as_text=True)

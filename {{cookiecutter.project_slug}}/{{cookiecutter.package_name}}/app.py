@@ -3,7 +3,7 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException
 {%- if cookiecutter.use_nginx %}
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -48,6 +48,7 @@ def create_app(settings_override=None):
 
     app.register_blueprint(page)
     app.register_blueprint(up)
+    app.add_url_rule("/robots.txt", view_func=robots_txt)
 {%- if cookiecutter is with_examples %}
     init_examples(app)
 {%- endif %}
@@ -65,6 +66,11 @@ def create_app(settings_override=None):
 {%- endif %}
 
     return app
+
+
+def robots_txt():
+    """static/robots.txt at the root of the site, where crawlers look for it."""
+    return current_app.send_static_file("robots.txt")
 
 
 def ensure_secret_key(app):
