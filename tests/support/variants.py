@@ -24,9 +24,9 @@ from tests.support.template import COOKIECUTTER_JSON
 # python_version change a line or two of text; css and ci add files of their own
 # that no other option touches, and the frontend and deploy tiers bake every
 # frontend x css pair and every ci value; error_tracking adds a module and a few
-# lines that only Celery's presence changes, and the rotation meets it with
-# Celery on and off. Multiplying would take the matrix from about 380 to about
-# 36,000 bakes; MATRIX_FULL=1 does it.
+# lines that only Celery and Kubernetes change, and the rotation (_turn) meets it
+# with each of them on and off. Multiplying would take the matrix from about 380
+# to about 36,000 bakes; MATRIX_FULL=1 does it.
 ROTATED = ("license", "python_version", "css", "ci", "error_tracking")
 
 
