@@ -95,6 +95,9 @@ MANIFEST = {
     },
     "use_kubernetes": {True: ["deploy/kubernetes"]},
     "ci": {"github": [".github"]},
+    "error_tracking": {
+        "sentry": [f"{PKG}/error_tracking.py", "tests/test_error_tracking.py"],
+    },
     "frontend": {frontend: frontend_files(frontend) for frontend in JS_FRONTENDS},
     "css": {"tailwind": ["assets"]},
 }

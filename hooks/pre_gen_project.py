@@ -26,6 +26,7 @@ SHADOWED_NAMES = {
     "sqlalchemy_utils", "dotenv", "marshmallow", "itsdangerous", "blinker",
     "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
     "iniconfig", "pygments", "secure", "flask_caching", "wtforms",
+    "sentry_sdk", "urllib3", "certifi",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)

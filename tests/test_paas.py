@@ -26,6 +26,7 @@ def test_render_blueprint_and_railway_config_build_the_dockerfile(baked):
     answers, project = baked
     database = answers["database"]
     redis, celery = answers["use_redis"], answers["use_celery"]
+    reports = answers["error_tracking"] == "sentry"
     assert tidy_problems(project, [project / "render.yaml", project / "railway.json"]) == []
     blueprint = parse_structured(project / "render.yaml")
     assert set(blueprint) <= {"services", "databases", "envVarGroups"}
@@ -62,6 +63,9 @@ def test_render_blueprint_and_railway_config_build_the_dockerfile(baked):
         if with_server(database):
             assert DATABASES[database].url_setting in keys
         assert ("REDIS_URL" in keys) == redis
+        # The DSN is the Sentry project's key: the Dashboard asks for it.
+        sentry = [e for e in env if e.get("key") == "SENTRY_DSN"]
+        assert sentry == ([{"key": "SENTRY_DSN", "sync": False}] if reports else [])
     secret = [e for g in groups.values() for e in g["envVars"] if e["key"] == "SECRET_KEY"]
     assert secret == [{"key": "SECRET_KEY", "generateValue": True}]
     types = sorted(s["type"] for s in services.values())

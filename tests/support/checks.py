@@ -160,6 +160,8 @@ TRACES = [
     ("frontend=react", _value("frontend", "react"), re.compile(r"react", re.I), True),
     ("frontend=jquery", _value("frontend", "jquery"), re.compile(r"jquery", re.I), True),
     ("css=tailwind", _value("css", "tailwind"), re.compile(r"tailwind", re.I), True),
+    ("error_tracking=sentry", _value("error_tracking", "sentry"),
+     re.compile(r"sentry|error.tracking", re.I), True),
 ]  # fmt: skip
 # Values that name no dependency, file or service of their own.
 NEUTRAL_VALUES = {"none", "plain"}

@@ -18,7 +18,7 @@ _SPANS = {}  # kind -> [first start, last stop, summed test seconds]
 
 ROWS = [
     ("matrix_total", "combinations of every choice option in cookiecutter.json"),
-    ("matrix_checked", "run through the real hook (license, python_version, css, ci rotated)"),
+    ("matrix_checked", "run through the real hook (the options of ROTATED taking turns)"),
     ("matrix_refused", "of those refused by the hook, exactly as the rules say"),
     ("matrix_baking", "combinations that bake (of the full product)"),
     ("matrix_baked", "baked by the static matrix"),

@@ -10,6 +10,7 @@ it with what the real hook does on every combination.
 
 import functools
 import itertools
+import math
 import os
 from collections import OrderedDict
 
@@ -22,9 +23,11 @@ from tests.support.template import COOKIECUTTER_JSON
 # their values appears at least once) instead of multiplying it: license and
 # python_version change a line or two of text; css and ci add files of their own
 # that no other option touches, and the frontend and deploy tiers bake every
-# frontend x css pair and every ci value. Multiplying would take the matrix from
-# about 380 to about 18,000 bakes; MATRIX_FULL=1 does it.
-ROTATED = ("license", "python_version", "css", "ci")
+# frontend x css pair and every ci value; error_tracking adds a module and a few
+# lines that only Celery and Kubernetes change, and the rotation (_turn) meets it
+# with each of them on and off. Multiplying would take the matrix from about 380
+# to about 36,000 bakes; MATRIX_FULL=1 does it.
+ROTATED = ("license", "python_version", "css", "ci", "error_tracking")
 
 
 def _options():
@@ -136,6 +139,19 @@ def _structural():
     return rotated, OrderedDict((k, v) for k, v in OPTIONS.items() if k not in rotated)
 
 
+def _turn(rotation, index):
+    """The rotated options' values at row `index`, counted like the digits of a
+    number: the first option turns every row, the next once the first has shown
+    all its values, and so on. Options with as many values would otherwise move
+    in lockstep with each other and with the structural options that alternate
+    row by row (ci=none would never meet Kubernetes)."""
+    turned, stride = {}, 1
+    for option, values in rotation.items():
+        turned[option] = values[index // stride % len(values)]
+        stride *= len(values)
+    return turned
+
+
 def full_product():
     """Every combination of every choice option."""
     return product(OPTIONS)
@@ -148,10 +164,10 @@ def rotated_product():
     once, each value of a rotated option thousands of times.
     """
     rotated, structural = _structural()
+    rotation = {option: OPTIONS[option] for option in rotated}
     combinations = []
     for index, combination in enumerate(product(structural)):
-        for option in rotated:
-            combination[option] = OPTIONS[option][index % len(OPTIONS[option])]
+        combination.update(_turn(rotation, index))
         combinations.append({k: combination[k] for k in OPTIONS})
     return combinations
 
@@ -165,12 +181,10 @@ def static_matrix():
     base = [c for c in product(structural) if bakes({**c, **first})]
     if not base:
         return []
-    length = max([len(base)] + [len(values) for values in rotation.values()])
+    length = max(len(base), math.prod(len(values) for values in rotation.values()))
     variants = []
     for index in range(length):
-        combination = dict(base[index % len(base)])
-        for option, values in rotation.items():
-            combination[option] = values[index % len(values)]
+        combination = {**base[index % len(base)], **_turn(rotation, index)}
         variants.append({k: combination[k] for k in OPTIONS})
     return [v for v in variants if bakes(v)]
 
@@ -267,7 +281,7 @@ def services_runs():
 
 def kubernetes_variants():
     """Every database Kubernetes takes, each with nginx on and off, Redis on and
-    off, and Celery with every other one."""
+    off, and Celery with every other one; Sentry comes with Redis."""
     variants = []
     databases = [
         db for db in available_values("database") if bakes({"database": db, "use_kubernetes": True})
@@ -275,27 +289,32 @@ def kubernetes_variants():
     for index, database in enumerate(databases):
         nginx = index % 2 == 1
         base = {"use_kubernetes": True, "database": database}
-        variants.append({**base, "use_nginx": nginx, "use_redis": False, "use_celery": False})
         variants.append(
-            {**base, "use_nginx": not nginx, "use_redis": True, "use_celery": index % 2 == 0}
-        )
+            {**base, "use_nginx": nginx, "use_redis": False, "use_celery": False,
+             "error_tracking": "none"}
+        )  # fmt: skip
+        variants.append(
+            {**base, "use_nginx": not nginx, "use_redis": True, "use_celery": index % 2 == 0,
+             "error_tracking": "sentry"}
+        )  # fmt: skip
     return variants
 
 
 def ci_variants():
-    """ci=github on every database (no assets; Redis on every other one, Celery on
-    every fourth), then with assets: a JavaScript frontend, and Tailwind alone."""
+    """ci=github on every database (no assets; Redis and Sentry on every other one,
+    Celery on every fourth), then with assets: a JavaScript frontend, and Tailwind alone."""
     plain = {"ci": "github", "frontend": "none", "css": "plain"}
     variants = [
-        {**plain, "database": database, "use_redis": index % 2 == 1, "use_celery": index % 4 == 1}
+        {**plain, "database": database, "use_redis": index % 2 == 1, "use_celery": index % 4 == 1,
+         "error_tracking": ("none", "sentry")[index % 2]}
         for index, database in enumerate(available_values("database"))
-    ]
+    ]  # fmt: skip
     variants.append({**plain, "frontend": DEFAULTS["frontend"], "css": "tailwind"})
     variants.append({**plain, "css": "tailwind", "database": "sqlite"})
     return [{**DEFAULTS, **v} for v in variants if bakes(v)]
 
 
-DOCKER_CHOICES = ("frontend", "css", "database")
+DOCKER_CHOICES = ("frontend", "css", "database", "error_tracking")
 DOCKER_SWITCHES = ("use_redis", "use_celery", "use_nginx")
 
 

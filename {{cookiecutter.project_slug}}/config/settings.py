@@ -4,6 +4,9 @@ Defaults suit local development. A ``.env`` file in the project root is read
 first, without overriding variables that are already set.
 """
 
+{% if cookiecutter.error_tracking == "sentry" -%}
+import tomllib
+{% endif -%}
 from pathlib import Path
 
 from environs import Env, validate
@@ -159,6 +162,22 @@ CELERY = {
     "beat_schedule": {},
 }
 
+{% endif -%}
+{% if cookiecutter.error_tracking == "sentry" -%}
+# Error tracking with Sentry, started by error_tracking.py in the package: off
+# while SENTRY_DSN is empty. Each event names its environment and its release,
+# the project's name and version in pyproject.toml.
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env.str(
+    "SENTRY_ENVIRONMENT", "development" if DEBUG else "production"
+)
+project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", f"{project['name']}@{project['version']}")
+# Performance tracing: the share of transactions whose timings are sent too,
+# from 0 (none) to 1 (all).
+SENTRY_TRACES_SAMPLE_RATE = env.float(
+    "SENTRY_TRACES_SAMPLE_RATE", 0.0, validate=validate.Range(min=0, max=1)
+)
 {% endif -%}
 {% if cookiecutter.use_nginx -%}
 # How many proxies in front of the app set X-Forwarded-* headers: 1 behind the

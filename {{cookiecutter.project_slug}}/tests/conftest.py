@@ -45,7 +45,7 @@ from {{ cookiecutter.package_name }}.extensions import db
 {%- elif cookiecutter.database == "mongodb" %}
 from {{ cookiecutter.package_name }}.extensions import mongo
 {%- endif %}
-{%- if cookiecutter.database != "none" or cookiecutter.use_celery %}
+{%- if cookiecutter.database != "none" or cookiecutter.use_celery or cookiecutter.error_tracking == "sentry" %}
 
 from config import settings
 {%- endif %}
@@ -117,6 +117,17 @@ def database_url(tmp_path_factory):
 {%- endif %}
 
 
+{% if cookiecutter.error_tracking == "sentry" -%}
+@pytest.fixture(scope="session", autouse=True)
+def no_error_reports():
+    """No test reports to the Sentry project that .env may name; the tests of
+    error tracking point the DSN at a receiver of their own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings, "SENTRY_DSN", "")
+        yield
+
+
+{% endif -%}
 @pytest.fixture
 def own_cache():
     """Settings that give an app a cache of its own: nothing another app cached shows."""

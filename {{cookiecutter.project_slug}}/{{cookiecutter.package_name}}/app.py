@@ -11,6 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from {{ cookiecutter.package_name }}.blueprints.page import page
 from {{ cookiecutter.package_name }}.blueprints.up import up
+{%- if cookiecutter.error_tracking == "sentry" %}
+from {{ cookiecutter.package_name }}.error_tracking import init_error_tracking
+{%- endif %}
 from {{ cookiecutter.package_name }}.errors import render_error
 {%- if cookiecutter is with_examples %}
 from {{ cookiecutter.package_name }}.examples import init_examples
@@ -42,6 +45,9 @@ def create_app(settings_override=None):
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     configure_logging(app)
+{%- if cookiecutter.error_tracking == "sentry" %}
+    init_error_tracking(app)
+{%- endif %}
     ensure_secret_key(app)
     init_extensions(app)
     init_security_headers(app)
