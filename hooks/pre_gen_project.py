@@ -26,6 +26,8 @@ SHADOWED_NAMES = {
     "sqlalchemy_utils", "dotenv", "marshmallow", "itsdangerous", "blinker",
     "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
     "iniconfig", "pygments", "secure", "flask_caching", "wtforms",
+    # Gunicorn's gevent worker imports them.
+    "gevent", "greenlet", "zope",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)
