@@ -30,14 +30,15 @@ def available_cpus(cpu_max=Path("/sys/fs/cgroup/cpu.max")):
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
 bind = env.str("GUNICORN_BIND", "127.0.0.1:8000")
 workers = env.int("GUNICORN_WORKERS", available_cpus() * 2)
-# Gunicorn faces clients itself in ./run start, compose without nginx, Render
-# and Railway. A client that sends its headers and then stalls inside the body
-# holds a sync worker, or a gthread thread, until it gives up, so a handful of
-# them stop the app. A gevent worker parks each such connection in a greenlet
-# of its own and goes on serving. Keep-alive stays off, as sync workers have
-# it: in a gevent worker kept-alive connections starve each other (p99 latency
-# 7x sync's under load, in the template's benchmarks). GUNICORN_THREADS sizes
-# the thread pool of gthread workers; the others ignore it.
+# Gunicorn may face clients itself: in ./run start, or with no buffering proxy
+# in front of the container (Render, Railway). A client that sends its headers
+# and then stalls inside the body holds a sync worker, or a gthread thread,
+# until it gives up, so a handful of them stop the app. A gevent worker parks
+# each such connection in a greenlet of its own and goes on serving.
+# Keep-alive stays off, as sync workers have it: in a gevent worker kept-alive
+# connections starve each other (p99 latency 7x sync's under load, in the
+# template's benchmarks). GUNICORN_THREADS sizes the thread pool of gthread
+# workers; the others ignore it.
 worker_class = env.str(
     "GUNICORN_WORKER_CLASS",
     "gevent",
