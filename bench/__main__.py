@@ -393,7 +393,25 @@ def fmt(value, label):
     return f"{value:,.0f} req/s" if label.startswith("Requests/s") else f"{value:.3f} s"
 
 
-NOTES = """## Why targets are missed (profiled 2026-11-25)
+NOTES = """## Why config/gunicorn.py runs gevent workers without keep-alive (2026-11-29)
+
+- **Slow clients.** A sync worker serves one connection until it is done: a
+  stalled upload holds it (2 s of lingering close on a route that ignores the
+  body, until the worker timeout on one that reads it), so a few stop the app.
+  A gthread worker hands stalled connections to its threads, which block in
+  the read; a worker that has taken in more of them than it has threads
+  answers nothing, and which worker gets which connection is chance (some
+  `/up` answers fail, some pass). Only gevent parks each connection cheaply
+  and answered every `/up`.
+- **Keep-alive.** With kept-alive connections a gevent worker serves some of
+  them again and again while others wait: its p99 latency was several times
+  sync's for the same requests per second. Without keep-alive (what sync
+  workers always do) its p99 matched sync's. gthread was fastest with
+  keep-alive, which the stall figures rule out as a default where gunicorn
+  faces clients; `GUNICORN_WORKER_CLASS=gthread` stays an option behind a
+  buffering reverse proxy.
+
+## Why targets are missed (profiled 2026-11-25)
 
 - **Requests/s on `/`.** The bare app returns a constant string; the generated
   home page opens a database session, runs a SQLAlchemy query (plus the
