@@ -279,12 +279,12 @@ def bench_worker_setups(project, venv, env):
         return f"{shown}, slowest {max(answered):.2f} s" if answered else shown
 
     lines = [
-        f"Each setup under the config's defaults otherwise ({os.cpu_count()} cores: "
-        f"{2 * os.cpu_count()} workers), SQLite, wrk -t1 -c8; ratios to sync, median of the",
-        f"runs side by side. The last column holds {STALLED} slow clients (a POST's headers",
-        f"announcing 100 kB, 5 bytes of body, then nothing) and asks `/up` {PROBES} times,",
-        f"each over a new connection: how many answers came within {PROBE_SECONDS} s, over all",
-        "the repetitions.",
+        f"Each setup with the config's other defaults ({os.cpu_count()} cores: "
+        f"{2 * os.cpu_count()} workers), SQLite, wrk -t1 -c8;",
+        f"ratios to sync, median of the runs side by side. The last column holds {STALLED}",
+        "slow clients (a POST's headers announcing 100 kB, 5 bytes of body, then nothing)",
+        f"and asks `/up` {PROBES} times, each over a new connection: how many answers came",
+        f"within {PROBE_SECONDS} s, over all the repetitions.",
         "",
         "| Setup | `/` req/s | `/` p99 | `/up` req/s | `/up` p99 | Ratio `/` req/s "
         f"| Ratio `/` p99 | `/up` answered with {STALLED} stalled uploads |",
@@ -406,10 +406,11 @@ NOTES = """## Why config/gunicorn.py runs gevent workers without keep-alive (202
 - **Keep-alive.** With kept-alive connections a gevent worker serves some of
   them again and again while others wait: its p99 latency was several times
   sync's for the same requests per second. Without keep-alive (what sync
-  workers always do) its p99 matched sync's. gthread was fastest with
-  keep-alive, which the stall figures rule out as a default where gunicorn
-  faces clients; `GUNICORN_WORKER_CLASS=gthread` stays an option behind a
-  buffering reverse proxy.
+  workers always do) its p99 matched sync's. gthread was fastest (about 3x
+  sync's requests per second on `/`, with keep-alive), but the stall figures
+  rule it out as a default where gunicorn faces clients;
+  `GUNICORN_WORKER_CLASS=gthread` stays an option behind a buffering reverse
+  proxy.
 
 ## Why targets are missed (profiled 2026-11-25)
 

@@ -36,9 +36,9 @@ workers = env.int("GUNICORN_WORKERS", available_cpus() * 2)
 # until it gives up, so a handful of them stop the app. A gevent worker parks
 # each such connection in a greenlet of its own and goes on serving.
 # Keep-alive stays off, as sync workers have it: in a gevent worker kept-alive
-# connections starve each other (p99 latency 7x sync's under load, in the
-# template's benchmarks). GUNICORN_THREADS sizes the thread pool of gthread
-# workers; the others ignore it.
+# connections starve each other (p99 latency several times sync's under load,
+# in the template's benchmarks). GUNICORN_THREADS sizes the thread pool of
+# gthread workers; the others ignore it.
 worker_class = env.str(
     "GUNICORN_WORKER_CLASS",
     "gevent",
