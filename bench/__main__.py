@@ -28,7 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.support.baking import bake_in_process  # noqa: E402
-from tests.support.runners import clean_env, free_port, wait_for  # noqa: E402
+from tests.support.runners import (  # noqa: E402
+    clean_env,
+    free_port,
+    get,
+    stalled_uploads,
+    wait_for,
+)
 from tests.support.venvs import venv_for  # noqa: E402
 
 REPS = int(os.environ.get("BENCH_REPS", "5"))
@@ -136,12 +142,12 @@ def bake_default(base):
 
 
 @contextlib.contextmanager
-def gunicorn(project, venv, env, app):
+def gunicorn(project, venv, env, app, **settings):
     port = free_port()
     process = subprocess.Popen(
         [str(venv / "bin/gunicorn"), "-c", "config/gunicorn.py", app],
         cwd=project,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", **settings},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -154,19 +160,22 @@ def gunicorn(project, venv, env, app):
         process.wait(timeout=60)
 
 
-def wrk(port, path):
+def wrk(port, path, seconds=LOAD_SECONDS):
+    """(requests/s, p99 latency in s) of wrk -t1 -c8 on path."""
     result = subprocess.run(
-        ["wrk", "-t", "1", "-c", "8", "-d", f"{LOAD_SECONDS}s", f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "-t", "1", "-c", "8", "-d", f"{seconds}s", "--latency",
+         f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
-        timeout=LOAD_SECONDS + 60,
+        timeout=seconds + 60,
         check=True,
-    )
+    )  # fmt: skip
     match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if non_2xx:
         raise RuntimeError(f"{path} answered errors under load: {result.stdout}")
-    return float(match.group(1))
+    p99, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", result.stdout).groups()
+    return float(match.group(1)), float(p99) * {"us": 1e-6, "ms": 1e-3, "s": 1}[unit]
 
 
 def ensure_wrk():
@@ -186,10 +195,10 @@ def bench_throughput(project, venv, env):
         for _ in range(max(3, REPS // 2 + 1)):
             with gunicorn(project, venv, env, f"{package}.app:create_app()") as port:
                 wrk(port, path)  # warm up the workers
-                ours.append(wrk(port, path))
+                ours.append(wrk(port, path)[0])
             with gunicorn(project, venv, env, "bare_app:app") as port:
                 wrk(port, path)
-                bare.append(wrk(port, path))
+                bare.append(wrk(port, path)[0])
         ratios = [a / b for a, b in zip(ours, bare, strict=True)]
         ratio = statistics.median(ratios)
         rows.append(
@@ -203,6 +212,94 @@ def bench_throughput(project, venv, env):
             )
         )
     return rows
+
+
+# gunicorn's worker classes that serve a WSGI app, as config/gunicorn.py
+# selects them; each with the config's default worker count (2 per CPU).
+WORKER_SETUPS = [
+    ("sync", {"GUNICORN_WORKER_CLASS": "sync"}),
+    (
+        "gthread, 4 threads",
+        {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4", "GUNICORN_KEEPALIVE": "5"},
+    ),
+    ("gevent", {"GUNICORN_WORKER_CLASS": "gevent", "GUNICORN_KEEPALIVE": "5"}),
+    ("gevent, no keep-alive", {"GUNICORN_WORKER_CLASS": "gevent", "GUNICORN_KEEPALIVE": "0"}),
+]
+# Slow clients held open while /up is asked: more than any setup's workers × threads.
+STALLED = 32
+# /up is asked this many times over new connections (which land on any worker),
+# each given this long.
+PROBES = 8
+PROBE_SECONDS = 3
+
+
+def up_while_stalled(port):
+    """The seconds each of PROBES requests for /up took to answer 200 while
+    STALLED uploads stall; None for one that did not within PROBE_SECONDS."""
+    base = f"http://127.0.0.1:{port}"
+    answers = []
+    with stalled_uploads(base, STALLED):
+        time.sleep(0.5)  # the workers have taken them in
+        for _ in range(PROBES):
+            start = time.perf_counter()
+            try:
+                ok = get(f"{base}/up", timeout=PROBE_SECONDS)[0] == 200
+            except OSError:
+                ok = False
+            answers.append(time.perf_counter() - start if ok else None)
+    return answers
+
+
+def bench_worker_setups(project, venv, env):
+    """Lines of the "Worker setups" section: each setup's req/s and p99 on / and
+    /up, and how long /up takes while slow clients stall, interleaved."""
+    ensure_wrk()
+    package = next(p.name for p in project.iterdir() if (p / "app.py").exists())
+    app = f"{package}.app:create_app()"
+    figures = {name: {"/": [], "/up": [], "stalled": []} for name, _ in WORKER_SETUPS}
+    for _ in range(max(3, REPS // 2 + 1)):
+        for name, settings in WORKER_SETUPS:
+            log(f"worker setup {name}: load on / and /up, then {STALLED} stalled uploads")
+            with gunicorn(project, venv, env, app, **settings) as port:
+                wrk(port, "/", seconds=1)  # warm up the workers
+                for path in ("/", "/up"):
+                    figures[name][path].append(wrk(port, path))
+                figures[name]["stalled"] += up_while_stalled(port)
+
+    def median(name, path, index):
+        return statistics.median(run[index] for run in figures[name][path])
+
+    def ratio(name, index):
+        pairs = zip(figures[name]["/"], figures["sync"]["/"], strict=True)
+        return statistics.median(ours[index] / sync[index] for ours, sync in pairs)
+
+    def stalled(name):
+        answered = [seconds for seconds in figures[name]["stalled"] if seconds is not None]
+        shown = f"{len(answered)} of {len(figures[name]['stalled'])}"
+        return f"{shown}, slowest {max(answered):.2f} s" if answered else shown
+
+    lines = [
+        f"Each setup with the config's other defaults ({os.cpu_count()} cores: "
+        f"{2 * os.cpu_count()} workers), SQLite, wrk -t1 -c8;",
+        f"ratios to sync, median of the runs side by side. The last column holds {STALLED}",
+        "slow clients (a POST's headers announcing 100 kB, 5 bytes of body, then nothing)",
+        f"and asks `/up` {PROBES} times, each over a new connection: how many answers came",
+        f"within {PROBE_SECONDS} s, over all the repetitions.",
+        "",
+        "| Setup | `/` req/s | `/` p99 | `/up` req/s | `/up` p99 | Ratio `/` req/s "
+        f"| Ratio `/` p99 | `/up` answered with {STALLED} stalled uploads |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, _ in WORKER_SETUPS:
+        rate, p99 = ratio(name, 0), ratio(name, 1)
+        lines.append(
+            f"| {name} | {median(name, '/', 0):,.0f} | {median(name, '/', 1) * 1000:.1f} ms"
+            f" | {median(name, '/up', 0):,.0f} | {median(name, '/up', 1) * 1000:.1f} ms"
+            f" | {rate:.2f}× | {p99:.2f}× | {stalled(name)} |"
+        )
+    for line in lines:
+        log(line)
+    return lines
 
 
 def bench_import_and_start(project, venv, env):
@@ -296,7 +393,26 @@ def fmt(value, label):
     return f"{value:,.0f} req/s" if label.startswith("Requests/s") else f"{value:.3f} s"
 
 
-NOTES = """## Why targets are missed (profiled 2026-11-25)
+NOTES = """## Why config/gunicorn.py runs gevent workers without keep-alive (2026-11-29)
+
+- **Slow clients.** A sync worker serves one connection until it is done: a
+  stalled upload holds it (2 s of lingering close on a route that ignores the
+  body, until the worker timeout on one that reads it), so a few stop the app.
+  A gthread worker hands stalled connections to its threads, which block in
+  the read; a worker that has taken in more of them than it has threads
+  answers nothing, and which worker gets which connection is chance (some
+  `/up` answers fail, some pass). Only gevent parks each connection cheaply
+  and answered every `/up`.
+- **Keep-alive.** With kept-alive connections a gevent worker serves some of
+  them again and again while others wait: its p99 latency was several times
+  sync's for the same requests per second. Without keep-alive (what sync
+  workers always do) its p99 matched sync's. gthread was fastest (about 3x
+  sync's requests per second on `/`, with keep-alive), but the stall figures
+  rule it out as a default where gunicorn faces clients;
+  `GUNICORN_WORKER_CLASS=gthread` stays an option behind a buffering reverse
+  proxy.
+
+## Why targets are missed (profiled 2026-11-25)
 
 - **Requests/s on `/`.** The bare app returns a constant string; the generated
   home page opens a database session, runs a SQLAlchemy query (plus the
@@ -323,7 +439,7 @@ NOTES = """## Why targets are missed (profiled 2026-11-25)
 """
 
 
-def write_report(rows, matrix_lines, matrix_note, started):
+def write_report(rows, worker_lines, matrix_lines, matrix_note, started):
     load = os.getloadavg()
     lines = [
         "# Benchmarks",
@@ -345,6 +461,7 @@ def write_report(rows, matrix_lines, matrix_note, started):
         mark = "" if met is None else ("yes" if met else "**no**")
         shown = f"{fmt(ours, label)} | {fmt(base, label)}"
         lines.append(f"| {label} | {shown} | {ratio:.2f}× | {target} | {mark} |")
+    lines += ["", "## Worker setups", "", *worker_lines]
     lines += ["", "## Matrix, pairwise and fuzz timings", ""]
     lines += matrix_lines or [matrix_note]
     lines += ["", NOTES.rstrip()]
@@ -360,10 +477,11 @@ def main():
         rows += bench_bake(base)
         project, venv, env = bake_default(base / "app")
         rows += bench_throughput(project, venv, env)
+        worker_lines = bench_worker_setups(project, venv, env)
         rows += bench_import_and_start(project, venv, env)
         rows += bench_own_suite(project, venv, env)
     matrix_lines, note = matrix_rows()
-    write_report(rows, matrix_lines, note, started)
+    write_report(rows, worker_lines, matrix_lines, note, started)
     print(OUT.read_text())
 
 

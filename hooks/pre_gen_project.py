@@ -27,6 +27,8 @@ SHADOWED_NAMES = {
     "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
     "iniconfig", "pygments", "secure", "flask_caching", "wtforms",
     "sentry_sdk", "urllib3", "certifi",
+    # Gunicorn's gevent worker imports them.
+    "gevent", "greenlet", "zope",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)

@@ -13,7 +13,14 @@ import time
 import pytest
 
 from tests.support.baking import bake
-from tests.support.runners import get, gunicorn, project_env, require_tool, run
+from tests.support.runners import (
+    get,
+    gunicorn,
+    project_env,
+    require_tool,
+    run,
+    stalled_uploads,
+)
 from tests.support.servers import throwaway_database
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.venvs import venv_for
@@ -82,6 +89,25 @@ def test_database_loss_gives_503_fast_and_recovers_without_restart(project, data
             assert "GET /up checks every backing service." in get(f"{base}/")[1]
     finally:
         proxy.stop()
+
+
+def test_slow_clients_do_not_stall_the_app(project, database_url):
+    """Gunicorn faces clients itself in ./run start, compose without nginx, Render
+    and Railway. Clients that stall inside their request bodies, more of them
+    than the workers (times their threads) could each hold, leave /up answering."""
+    app = gunicorn(project, workers=2, DATABASE_URL=database_url)
+    with app as (base, server), stalled_uploads(base, 16):
+        time.sleep(0.5)  # the workers have taken them in
+        # Over new connections, which land on either worker.
+        for _ in range(6):
+            started = time.monotonic()
+            try:
+                status, body = get(f"{base}/up", timeout=3)
+            except OSError as error:
+                raise AssertionError(f"/up did not answer with 16 slow clients: {error}") from None
+            assert status == 200, body
+            assert time.monotonic() - started < 2, "/up took 2 s or more"
+    assert "Using worker: gevent" in server.output
 
 
 SLOW_APP = """\

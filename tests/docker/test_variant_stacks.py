@@ -83,6 +83,7 @@ for f in .env tests .venv .git instance/*.sqlite3 assets/node_modules; do
 done
 find / -xdev -name node_modules -prune | sed 's/^/PRESENT /'
 for m in pytest ruff; do python -c "import $m" 2>/dev/null && echo "IMPORTABLE $m"; done
+python -c "import gunicorn.workers.ggevent" && echo "GEVENT WORKER LOADS"
 command -v node npm ruff pytest | sed 's/^/ONPATH /'
 ls */static/cache_manifest.json
 for f in run */app.py */static/cache_manifest.json; do
@@ -97,6 +98,8 @@ stat -c "INSTANCE %u %a" instance
     assert out.splitlines()[0] == "1000", out
     assert not re.search(r"^(PRESENT|IMPORTABLE|ONPATH|WRITABLE|OWNED) ", out, re.M), out
     assert "static/cache_manifest.json" in out, out
+    # config/gunicorn.py's default worker class, which slow clients cannot stall.
+    assert "GEVENT WORKER LOADS" in out, out
     # The code is root's, read-only to the app's user; instance/ is the user's alone.
     assert "INSTANCE WRITABLE" in out and "INSTANCE 1000 700" in out, out
 
@@ -131,6 +134,7 @@ def test_stack_comes_up_healthy_and_serves(built):
             assert states[service][: len(expected)] == expected, f"{service}: {states}"
         if not examples:
             check_web_limits(stack)
+        assert "Using worker: gevent" in stack.logs("web"), stack.logs("web")
         status, _, body = stack.get("/up")
         checks = expected_checks(variant)
         assert (status, json.loads(body)) == (200, {"checks": checks, "failed": [], "status": "ok"})

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
@@ -136,6 +137,27 @@ def wait_for(url, deadline_seconds=60, process=None):
         return get(url, timeout=2)
 
     return wait_until(answer, deadline_seconds, interval=0.25, what=f"an answer from {url}")
+
+
+@contextlib.contextmanager
+def stalled_uploads(base, count, path="/"):
+    """`count` slow clients, held until the block ends: each sends a POST's
+    headers announcing a 100 kB form, then the first bytes of it, then nothing."""
+    url = urllib.parse.urlsplit(base)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {url.hostname}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 100000\r\n\r\nname="
+    )
+    sockets = []
+    try:
+        for _ in range(count):
+            sockets.append(socket.create_connection((url.hostname, url.port), timeout=5))
+            sockets[-1].sendall(head.encode())
+        yield sockets
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def wait_for_port(port, timeout=10, process=None):

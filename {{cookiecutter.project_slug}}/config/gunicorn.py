@@ -4,6 +4,8 @@ import math
 import os
 from pathlib import Path
 
+from environs import validate
+
 from {{ cookiecutter.package_name }}.log import logging_config
 
 from config.settings import DEBUG, LOG_FORMAT, LOG_LEVEL, env
@@ -45,10 +47,24 @@ def available_cpus(cgroup=Path("/sys/fs/cgroup")):
 # The Docker image binds 0.0.0.0; a local run stays on the loopback interface.
 bind = env.str("GUNICORN_BIND", "127.0.0.1:8000")
 workers = env.int("GUNICORN_WORKERS", available_cpus() * 2)
+# Gunicorn may face clients itself: in ./run start, or with no buffering proxy
+# in front of the container (Render, Railway). A client that sends its headers
+# and then stalls inside the body holds a sync worker, or a gthread thread,
+# until it gives up, so a handful of them stop the app. A gevent worker parks
+# each such connection in a greenlet of its own and goes on serving.
+# Keep-alive stays off, as sync workers have it: in a gevent worker kept-alive
+# connections starve each other (p99 latency several times sync's under load,
+# in the template's benchmarks). GUNICORN_THREADS sizes the thread pool of
+# gthread workers; the others ignore it.
+worker_class = env.str(
+    "GUNICORN_WORKER_CLASS",
+    "gevent",
+    validate=validate.OneOf(["gevent", "gthread", "sync"]),
+)
 threads = env.int("GUNICORN_THREADS", 1)
 timeout = env.int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = env.int("GUNICORN_KEEPALIVE", 5)
+keepalive = env.int("GUNICORN_KEEPALIVE", 0)
 
 reload = DEBUG
 
