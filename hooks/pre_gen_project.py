@@ -27,6 +27,9 @@ SHADOWED_NAMES = {
     "mako", "typing_extensions", "setuptools", "packaging", "pluggy",
     "iniconfig", "pygments", "secure", "flask_caching", "wtforms",
     "sentry_sdk", "urllib3", "certifi",
+    # User accounts.
+    "argon2", "flask_login", "flask_mailman", "flask_limiter", "limits",
+    "email_validator", "dns", "idna", "cffi", "wrapt", "deprecated", "ordered_set",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)
@@ -90,6 +93,11 @@ def problems(answers):
             "use_kubernetes needs a database server that every pod can reach; a SQLite"
             " file lives in one pod: answer database=postgresql (or mysql, mongodb, none),"
             " or use_kubernetes=no."
+        )
+    if answers["auth"] == "accounts" and answers["database"] == "none":
+        yield (
+            "auth=accounts keeps the users in the database: answer database=postgresql"
+            " (or sqlite, mysql, mongodb), or auth=none."
         )
     for option, value in sorted(NOT_YET_AVAILABLE, key=str):
         if answers[option] == value:

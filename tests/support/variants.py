@@ -87,6 +87,11 @@ CROSS_OPTION_RULES = [
         " file lives in one pod: answer database=postgresql (or mysql, mongodb, none),"
         " or use_kubernetes=no.",
     ),
+    (
+        lambda c: c["auth"] == "accounts" and c["database"] == "none",
+        "auth=accounts keeps the users in the database: answer database=postgresql"
+        " (or sqlite, mysql, mongodb), or auth=none.",
+    ),
 ]
 
 

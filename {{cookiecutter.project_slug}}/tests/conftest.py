@@ -155,6 +155,11 @@ def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
 {%- if cookiecutter.use_redis %}
         **redis_settings(),
 {%- endif %}
+{%- if cookiecutter.auth == "accounts" %}
+        # Emails stay in memory; the rate limits have tests of their own.
+        "MAIL_BACKEND": "locmem",
+        "RATELIMIT_ENABLED": False,
+{%- endif %}
     }
 
 

@@ -10,6 +10,9 @@ import click
 from flask.cli import AppGroup
 
 from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.use_redis %}cache, {% endif %}mongo
+{%- if cookiecutter.auth == "accounts" %}
+from {{ cookiecutter.package_name }}.users import create_indexes as create_user_indexes
+{%- endif %}
 
 EXAMPLE_NOTES = [
     "Settings come from the environment (.env).",
@@ -36,6 +39,9 @@ def note_titles():
 
 def create_indexes():
     notes().create_index("title", unique=True)
+{%- if cookiecutter.auth == "accounts" %}
+    create_user_indexes()
+{%- endif %}
 
 
 def seed():
