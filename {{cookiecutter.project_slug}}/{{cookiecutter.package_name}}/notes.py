@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+{% if cookiecutter.auth == "accounts" -%}
+from {{ cookiecutter.package_name }} import users
+{% endif -%}
 from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.use_redis %}cache, {% endif %}mongo
-{%- if cookiecutter.auth == "accounts" %}
-from {{ cookiecutter.package_name }}.users import create_indexes as create_user_indexes
-{%- endif %}
 
 EXAMPLE_NOTES = [
     "Settings come from the environment (.env).",
@@ -40,7 +40,7 @@ def note_titles():
 def create_indexes():
     notes().create_index("title", unique=True)
 {%- if cookiecutter.auth == "accounts" %}
-    create_user_indexes()
+    users.create_indexes()
 {%- endif %}
 
 
