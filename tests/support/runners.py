@@ -23,7 +23,7 @@ from tools.standins.build import wait_for as wait_until  # noqa: F401 - re-expor
 # Settings a generated project reads; none may leak in from the test's environment.
 PROJECT_SETTINGS = (
     "FLASK_", "DATABASE_", "GUNICORN_", "SECRET_", "REDIS_", "MONGO_", "EXAMPLES_", "SEED_",
-    "SENTRY_",
+    "SENTRY_", "MAIL_", "RATELIMIT_", "ACCOUNTS_", "PASSWORD_RESET_", "REMEMBER_COOKIE_",
 )  # fmt: skip
 
 
