@@ -163,7 +163,7 @@ TRACES = [
     ("error_tracking=sentry", _value("error_tracking", "sentry"),
      re.compile(r"sentry|error.tracking", re.I), True),
     ("auth=accounts", _value("auth", "accounts"),
-     re.compile(r"(?i:flask.login|flask.limiter|mailman|argon2|\baccounts?\b|sign.?up"
+     re.compile(r"(?i:flask.login|flask.limiter|mailman|argon2|\baccounts\b|sign.?up"
                 r"|password.reset)|\bMAIL_[A-Z]|RATELIMIT_|REMEMBER_COOKIE"), True),
 ]  # fmt: skip
 # Values that name no dependency, file or service of their own.

@@ -58,7 +58,7 @@ def post(csrf_token):
 def signed_up(client, post, email):
     """A user who has just signed up, and so is logged in."""
     response = post(client, "/signup", email=email, password=PASSWORD, confirm=PASSWORD)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, page(response)
     return email
 
 
@@ -89,7 +89,7 @@ def test_an_email_signs_up_once_whatever_its_case(client, post, signed_up):
     response = post(
         other, "/signup", email=signed_up.upper(), password=PASSWORD, confirm=PASSWORD
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "That email already has an account" in page(response)
 
 
@@ -104,7 +104,7 @@ def test_an_email_signs_up_once_whatever_its_case(client, post, signed_up):
 def test_sign_up_says_what_is_wrong(client, post, email, fields, error):
     form = {"email": email, "password": PASSWORD, "confirm": PASSWORD, **fields}
     response = post(client, "/signup", **form)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert error in page(response)
     assert client.get("/account").status_code == 302
 
@@ -118,7 +118,7 @@ def test_the_account_page_needs_a_log_in(client):
 def test_log_in_with_the_right_password(client, post, signed_up):
     post(client, "/logout")
     response = log_in(post, client, signed_up, PASSWORD)
-    assert (response.status_code, response.location) == (302, "/account")
+    assert (response.status_code, response.location) == (303, "/account")
     assert signed_up in page(client.get("/account"))
 
 
@@ -134,7 +134,7 @@ def test_a_wrong_password_or_unknown_email_gets_one_answer_and_a_log_line(
     other = create_client(client)
     with caplog.at_level(logging.WARNING, logger=app.logger.name):
         response = log_in(post, other, email, password)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Wrong email or password." in page(response)
     assert other.get("/account").status_code == 302
     [record] = [r for r in caplog.records if "Failed log-in" in r.getMessage()]
@@ -147,7 +147,7 @@ def test_log_in_starts_a_new_session_and_remembers_on_request(client, post, sign
     with other.session_transaction() as session:
         session["set before"] = "log-in"
     response = log_in(post, other, signed_up, PASSWORD)
-    assert response.status_code == 302
+    assert response.status_code == 303
     with other.session_transaction() as session:
         assert "set before" not in session
     assert other.get_cookie("remember_token") is None
@@ -171,14 +171,14 @@ def test_log_in_returns_only_to_a_page_of_this_site(
 ):
     path = f"/login?next={quote(target, safe='')}"
     response = post(create_client(client), path, email=signed_up, password=PASSWORD)
-    assert (response.status_code, response.location) == (302, landing)
+    assert (response.status_code, response.location) == (303, landing)
 
 
 def test_log_out_is_a_post(client, post, signed_up):
     assert client.get("/logout").status_code == 405
     assert client.get("/account").status_code == 200
     response = post(client, "/logout")
-    assert (response.status_code, response.location) == (302, "/login")
+    assert (response.status_code, response.location) == (303, "/login")
     assert client.get("/account").status_code == 302
 
 
@@ -200,18 +200,19 @@ def test_changing_the_password_ends_the_other_sessions(client, post, signed_up):
         client, "/account/password",
         current="not my password", password=NEW_PASSWORD, confirm=NEW_PASSWORD,
     )  # fmt: skip
+    assert wrong.status_code == 422
     assert "That is not your current password." in page(wrong)
     response = post(
         client, "/account/password",
         current=PASSWORD, password=NEW_PASSWORD, confirm=NEW_PASSWORD,
     )  # fmt: skip
-    assert (response.status_code, response.location) == (302, "/account")
+    assert (response.status_code, response.location) == (303, "/account")
     assert client.get("/account").status_code == 200
     assert elsewhere.get("/account").status_code == 302
 
     third = create_client(client)
     assert "Wrong email or password." in page(log_in(post, third, signed_up, PASSWORD))
-    assert log_in(post, third, signed_up, NEW_PASSWORD).status_code == 302
+    assert log_in(post, third, signed_up, NEW_PASSWORD).status_code == 303
 
 
 def test_a_hash_of_older_parameters_is_replaced_at_log_in(
@@ -219,7 +220,7 @@ def test_a_hash_of_older_parameters_is_replaced_at_log_in(
 ):
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     users.create(email, weak.hash(PASSWORD))
-    assert log_in(post, client, email, PASSWORD).status_code == 302
+    assert log_in(post, client, email, PASSWORD).status_code == 303
     assert users.find_by_email(email).password_hash != weak.hash(PASSWORD)
     assert not PasswordHasher().check_needs_rehash(
         users.find_by_email(email).password_hash
@@ -229,7 +230,7 @@ def test_a_hash_of_older_parameters_is_replaced_at_log_in(
 def test_a_reset_link_sets_a_new_password_once(client, post, signed_up, outbox):
     stranger = create_client(client)
     response = post(stranger, "/password/reset", email=signed_up)
-    assert (response.status_code, response.location) == (302, "/login")
+    assert (response.status_code, response.location) == (303, "/login")
     assert RESET_SENT in page(stranger.get("/login"))
     [message] = outbox
     assert message.to == [signed_up]
@@ -239,10 +240,10 @@ def test_a_reset_link_sets_a_new_password_once(client, post, signed_up, outbox):
     form = stranger.get(path)
     assert form.status_code == 200 and "Choose a new password" in page(form)
     response = post(stranger, path, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
-    assert (response.status_code, response.location) == (302, "/account")
+    assert (response.status_code, response.location) == (303, "/account")
     assert stranger.get("/account").status_code == 200
     again = log_in(post, create_client(client), signed_up, NEW_PASSWORD)
-    assert again.status_code == 302
+    assert again.status_code == 303
 
     reused = create_client(client).get(path, follow_redirects=True)
     assert "This reset link has already been used" in page(reused)
@@ -250,7 +251,7 @@ def test_a_reset_link_sets_a_new_password_once(client, post, signed_up, outbox):
 
 def test_an_unknown_email_gets_the_same_answer_and_no_email(client, post, outbox):
     response = post(client, "/password/reset", email="nobody@example.com")
-    assert (response.status_code, response.location) == (302, "/login")
+    assert (response.status_code, response.location) == (303, "/login")
     assert RESET_SENT in page(client.get("/login"))
     assert outbox == []
 
@@ -305,7 +306,7 @@ def test_the_cli_creates_a_user_who_can_log_in(app, client, post, email):
     result = runner.invoke(args=["users", "create", email, "--password", PASSWORD])
     assert result.exit_code == 0, result.output
     assert f"Created the user {email}." in result.output
-    assert log_in(post, client, email, PASSWORD).status_code == 302
+    assert log_in(post, client, email, PASSWORD).status_code == 303
     again = runner.invoke(args=["users", "create", email, "--password", PASSWORD])
     assert again.exit_code == 1
     assert f"{email} already has an account." in again.output

@@ -49,6 +49,18 @@ def start_session(user, remember=False):
     login_user(user, remember=remember)
 
 
+def form_page(template, form):
+    # 422 when the form was refused: Turbo and other clients that submit forms
+    # by fetch() then show the page with its errors.
+    return render_template(template, form=form), 422 if form.errors else 200
+
+
+def see_other(endpoint):
+    # 303: the browser follows a form's POST with a GET, which fetch() and
+    # Turbo expect too.
+    return redirect(url_for(endpoint), 303)
+
+
 def safe_next():
     """The page to return to after logging in: a path on this site only."""
     target = request.args.get("next", "")
@@ -71,8 +83,8 @@ def signup():
         else:
             start_session(user)
             flash("Welcome! Your account is ready.")
-            return redirect(url_for("accounts.account"))
-    return render_template("accounts/signup.html", form=form)
+            return see_other("accounts.account")
+    return form_page("accounts/signup.html", form)
 
 
 @accounts.route("/login", methods=["GET", "POST"])
@@ -83,14 +95,14 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user:
             start_session(user, remember=form.remember.data)
-            return redirect(safe_next())
+            return redirect(safe_next(), 303)
         # Never the password, not even a wrong one: it may be one of the
         # user's other passwords.
         current_app.logger.warning(
             "Failed log-in for %r from %s", form.email.data, request.remote_addr
         )
         form.password.errors.append("Wrong email or password.")
-    return render_template("accounts/login.html", form=form)
+    return form_page("accounts/login.html", form)
 
 
 @accounts.post("/logout")
@@ -98,7 +110,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.")
-    return redirect(url_for("accounts.login"))
+    return see_other("accounts.login")
 
 
 @accounts.get("/account")
@@ -117,9 +129,9 @@ def change_password():
             # Other sessions end with the old password; this one goes on.
             start_session(current_user._get_current_object())
             flash("Your password is changed.")
-            return redirect(url_for("accounts.account"))
+            return see_other("accounts.account")
         form.current.errors.append("That is not your current password.")
-    return render_template("accounts/change_password.html", form=form)
+    return form_page("accounts/change_password.html", form)
 
 
 @accounts.route("/password/reset", methods=["GET", "POST"])
@@ -139,8 +151,8 @@ def reset_request():
                 # the address has an account.
                 current_app.logger.exception("Could not send a password reset email")
         flash(RESET_SENT)
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_request.html", form=form)
+        return see_other("accounts.login")
+    return form_page("accounts/reset_request.html", form)
 
 
 @accounts.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -150,11 +162,11 @@ def reset_password(token):
         user = user_for_reset_token(token)
     except TokenError as error:
         flash(str(error))
-        return redirect(url_for("accounts.reset_request"))
+        return see_other("accounts.reset_request")
     form = ResetPasswordForm()
     if form.validate_on_submit():
         users.set_password_hash(user, hash_password(form.password.data))
         start_session(user)
         flash("Your password is changed, and you are logged in.")
-        return redirect(url_for("accounts.account"))
-    return render_template("accounts/reset_password.html", form=form)
+        return see_other("accounts.account")
+    return form_page("accounts/reset_password.html", form)
