@@ -28,7 +28,7 @@ SHADOWED_NAMES = {
     "iniconfig", "pygments", "secure", "flask_caching", "wtforms",
     "sentry_sdk", "urllib3", "certifi",
     # User accounts.
-    "argon2", "flask_login", "flask_mailman", "flask_limiter", "limits",
+    "bson", "argon2", "flask_login", "flask_mailman", "flask_limiter", "limits",
     "email_validator", "dns", "idna", "cffi", "wrapt", "deprecated", "ordered_set",
 }  # fmt: skip
 

@@ -16,9 +16,10 @@ def path_of(url):
     return urllib.parse.urlsplit(url).path
 
 
-def expect(answer, path, *texts):
-    status, text, url = answer
-    assert (status, path_of(url)) == (200, path), f"{status} {url}: {text[-1500:]}"
+def expect(answer, path, *texts, status=200):
+    """The page a step lands on: its status, path and some of its text."""
+    got, text, url = answer
+    assert (got, path_of(url)) == (status, path), f"{got} {url}: {text[-1500:]}"
     for expected in texts:
         assert expected in text, f"{url} lacks {expected!r}: {text[-1500:]}"
     return text
@@ -49,8 +50,8 @@ def reset_by_email(base, email, inbox):
     fields = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     expect(browser.open(path, fields), "/account", email)
     expect(browser.open("/logout", {}), "/login")
-    wrong = expect(browser.open("/login", {"email": email, "password": PASSWORD}), "/login")
-    assert "Wrong email or password." in wrong
+    old = browser.open("/login", {"email": email, "password": PASSWORD})
+    expect(old, "/login", "Wrong email or password.", status=422)
     expect(browser.open("/login", {"email": email, "password": NEW_PASSWORD}), "/account")
     expect(Browser(base).open(path), "/password/reset", "already been used")
     return link

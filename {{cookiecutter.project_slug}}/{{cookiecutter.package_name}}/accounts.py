@@ -22,7 +22,7 @@ from {{ cookiecutter.package_name }} import users
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Log in to see that page."
-# Requests come from the client's address (ProxyFix sets it behind a proxy).
+# Attempts are counted per client address (behind a proxy, the one it reports).
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
 # Argon2id with argon2-cffi's current recommended parameters; hashes made with

@@ -50,14 +50,14 @@ def start_session(user, remember=False):
 
 
 def form_page(template, form):
-    # 422 when the form was refused: Turbo and other clients that submit forms
-    # by fetch() then show the page with its errors.
+    # 422 when the form was refused: scripts that submit forms with fetch()
+    # then know to show the page with its errors.
     return render_template(template, form=form), 422 if form.errors else 200
 
 
 def see_other(endpoint):
-    # 303: the browser follows a form's POST with a GET, which fetch() and
-    # Turbo expect too.
+    # 303: the browser follows a form's POST with a GET, as scripts that
+    # submit forms with fetch() expect too.
     return redirect(url_for(endpoint), 303)
 
 
