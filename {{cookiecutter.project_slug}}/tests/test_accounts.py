@@ -159,6 +159,10 @@ def test_log_in_starts_a_new_session_and_remembers_on_request(client, post, sign
     # Without its session, the remember cookie logs the user back in.
     remembered.delete_cookie("session")
     assert remembered.get("/account").status_code == 200
+    # Logging out deletes it.
+    post(remembered, "/logout")
+    assert remembered.get_cookie("remember_token") is None
+    assert remembered.get("/account").status_code == 302
 
 
 @pytest.mark.parametrize(

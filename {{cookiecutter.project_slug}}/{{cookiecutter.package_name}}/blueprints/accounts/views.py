@@ -107,8 +107,10 @@ def login():
 
 @accounts.post("/logout")
 def logout():
-    logout_user()
+    # In this order: logout_user() leaves the note in the session that has the
+    # "remember me" cookie deleted too.
     session.clear()
+    logout_user()
     flash("You are logged out.")
     return see_other("accounts.login")
 
