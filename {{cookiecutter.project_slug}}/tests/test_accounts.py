@@ -273,27 +273,29 @@ def test_an_expired_or_forged_link_is_refused(
 
 
 @pytest.fixture
-def limited_app(overrides):
-    app = create_app(
-        {
-            **overrides,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "ACCOUNTS_RATE_LIMIT": "2 per minute",
-        }
-    )
+def limited_apps(overrides):
+    """Apps that allow 2 attempts a minute, as many as asked for, with these settings."""
+    made = []
+
+    def make(**settings):
+        limits = {"RATELIMIT_ENABLED": True, "ACCOUNTS_RATE_LIMIT": "2 per minute"}
+        made.append(create_app({**overrides, **limits, **settings}))
+        return made[-1]
 {%- if cookiecutter.database is sql %}
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 {%- else %}
-    return app
+
+    return make
 {%- endif %}
 
 
 @pytest.mark.parametrize("path", ["/login", "/signup", "/password/reset"])
-def test_too_many_attempts_get_the_429_page(limited_app, post, path):
-    client = limited_app.test_client()
+def test_too_many_attempts_get_the_429_page(limited_apps, post, path):
+    client = limited_apps(RATELIMIT_STORAGE_URI="memory://").test_client()
     for _ in range(2):
         assert post(client, path, email="nobody@example.com").status_code != 429
     response = post(client, path, email="nobody@example.com")
@@ -303,6 +305,19 @@ def test_too_many_attempts_get_the_429_page(limited_app, post, path):
     assert int(response.headers["Retry-After"]) > 0
     # Showing the form is never limited.
     assert client.get(path).status_code == 200
+{%- if cookiecutter.use_redis %}
+
+
+def test_with_redis_the_workers_share_the_counts(limited_apps, post, redis_server):
+    # Two apps stand for two workers; a prefix of this run's own keeps the
+    # counts of other runs apart.
+    prefix = {"RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+    first, second = limited_apps(**prefix), limited_apps(**prefix)
+    assert first.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    attempts = [first, second, first]
+    statuses = [post(app.test_client(), "/login").status_code for app in attempts]
+    assert 429 not in statuses[:2] and statuses[2] == 429, statuses
+{%- endif %}
 
 
 def test_the_cli_creates_a_user_who_can_log_in(app, client, post, email):
