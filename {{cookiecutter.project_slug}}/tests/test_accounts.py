@@ -11,6 +11,9 @@ from urllib.parse import quote
 
 import pytest
 from argon2 import PasswordHasher
+{%- if cookiecutter.use_redis %}
+from redis import Redis
+{%- endif %}
 
 from {{ cookiecutter.package_name }} import users
 from {{ cookiecutter.package_name }}.accounts import reset_token
@@ -19,7 +22,7 @@ from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 {%- endif %}
 
-from config.settings import mail_settings
+from config import settings
 {%- if cookiecutter.database == "mongodb" %}
 
 pytestmark = pytest.mark.usefixtures("mongo_server")
@@ -273,29 +276,30 @@ def test_an_expired_or_forged_link_is_refused(
 
 
 @pytest.fixture
-def limited_apps(overrides):
-    """Apps that allow 2 attempts a minute, as many as asked for, with these settings."""
-    made = []
-
-    def make(**settings):
-        limits = {"RATELIMIT_ENABLED": True, "ACCOUNTS_RATE_LIMIT": "2 per minute"}
-        made.append(create_app({**overrides, **limits, **settings}))
-        return made[-1]
+def limited_app(overrides, request):
+    """An app that allows 2 attempts a minute; its settings may be parametrized."""
+    settings = getattr(request, "param", {})
+    app = create_app({**overrides, "ACCOUNTS_RATE_LIMIT": "2 per minute", **settings})
 {%- if cookiecutter.database is sql %}
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 {%- else %}
-
-    return make
+    return app
 {%- endif %}
 
 
+def client_of(app):
+    """A browser at an address of its own: the attempts of no other test count."""
+    client = app.test_client()
+    # In the IPv6 documentation range: no real client has it.
+    client.environ_base["REMOTE_ADDR"] = f"2001:db8::{uuid.uuid4().hex[:4]}"
+    return client
+
+
 @pytest.mark.parametrize("path", ["/login", "/signup", "/password/reset"])
-def test_too_many_attempts_get_the_429_page(limited_apps, post, path):
-    client = limited_apps(RATELIMIT_STORAGE_URI="memory://").test_client()
+def test_too_many_attempts_get_the_429_page(limited_app, post, path):
+    client = client_of(limited_app)
     for _ in range(2):
         assert post(client, path, email="nobody@example.com").status_code != 429
     response = post(client, path, email="nobody@example.com")
@@ -308,15 +312,16 @@ def test_too_many_attempts_get_the_429_page(limited_apps, post, path):
 {%- if cookiecutter.use_redis %}
 
 
-def test_with_redis_the_workers_share_the_counts(limited_apps, post, redis_server):
-    # Two apps stand for two workers; a prefix of this run's own keeps the
-    # counts of other runs apart.
-    prefix = {"RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
-    first, second = limited_apps(**prefix), limited_apps(**prefix)
-    assert first.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
-    attempts = [first, second, first]
-    statuses = [post(app.test_client(), "/login").status_code for app in attempts]
+@pytest.mark.parametrize(
+    "limited_app", [{"RATELIMIT_STORAGE_URI": settings.REDIS_URL}], indirect=True
+)
+def test_with_redis_the_counts_live_in_redis(limited_app, post, redis_server):
+    """Where every worker and container sees them."""
+    client = client_of(limited_app)
+    statuses = [post(client, "/login").status_code for _ in range(3)]
     assert 429 not in statuses[:2] and statuses[2] == 429, statuses
+    address = client.environ_base["REMOTE_ADDR"]
+    assert Redis.from_url(settings.REDIS_URL).keys(f"*{address}*"), "no count in Redis"
 {%- endif %}
 
 
@@ -342,11 +347,11 @@ def test_the_cli_creates_a_user_who_can_log_in(app, client, post, email):
     ],
 )  # fmt: skip
 def test_mail_url_gives_the_smtp_settings(url, expected):
-    found = mail_settings(url)
+    found = settings.mail_settings(url)
     keys = ("server", "port", "username", "password", "use_tls", "use_ssl")
     assert tuple(found[key] for key in keys) == expected
 
 
 def test_a_mail_url_of_another_kind_is_refused():
     with pytest.raises(ValueError, match="MAIL_URL https://... is not an SMTP server"):
-        mail_settings("https://mail.example.com")
+        settings.mail_settings("https://mail.example.com")
