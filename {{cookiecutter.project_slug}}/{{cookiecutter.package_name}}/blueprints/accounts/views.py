@@ -37,7 +37,7 @@ accounts = Blueprint("accounts", __name__, template_folder="templates")
 rate_limited = limiter.limit(
     lambda: current_app.config["ACCOUNTS_RATE_LIMIT"],
     methods=["POST"],
-    error_message="Too many attempts from your address: wait a minute and retry.",
+    error_message="Too many attempts from your address: wait a little, then try again.",
 )
 RESET_SENT = "If an account has that email, a link to reset its password is on its way."
 
