@@ -98,6 +98,16 @@ MANIFEST = {
     "error_tracking": {
         "sentry": [f"{PKG}/error_tracking.py", "tests/test_error_tracking.py"],
     },
+    "auth": {
+        "accounts": [
+            f"{PKG}/accounts.py",
+            f"{PKG}/users.py",
+            f"{PKG}/blueprints/accounts",
+            f"{PKG}/templates/layouts/nav.html",
+            "db/versions/20250101_0002_create_users.py",
+            "tests/test_accounts.py",
+        ],
+    },
     "frontend": {frontend: frontend_files(frontend) for frontend in JS_FRONTENDS},
     "css": {"tailwind": ["assets"]},
 }
@@ -127,6 +137,8 @@ def versioned_files(answers):
         "tests/test_release.py": "tests/test_release.{page}.py",
         f"{PAGE}/views.py": PAGE + "/views.{page}.py",
         f"{PAGE}/templates/page/card.html": PAGE + "/templates/page/card.{card}.html",
+        # The users of the accounts, in the chosen database (gone with auth=none).
+        f"{PKG}/users.py": PKG + "/users.{page}.py",
     }
 
 

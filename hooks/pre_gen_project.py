@@ -29,6 +29,9 @@ SHADOWED_NAMES = {
     "sentry_sdk", "urllib3", "certifi",
     # Gunicorn's gevent worker imports them.
     "gevent", "greenlet", "zope",
+    # User accounts.
+    "bson", "argon2", "flask_login", "flask_mailman", "flask_limiter", "limits",
+    "email_validator", "dns", "idna", "cffi", "wrapt", "deprecated", "ordered_set",
 }  # fmt: skip
 
 # Longer names push the generated import lines (`from <package>.blueprints...`)
@@ -92,6 +95,11 @@ def problems(answers):
             "use_kubernetes needs a database server that every pod can reach; a SQLite"
             " file lives in one pod: answer database=postgresql (or mysql, mongodb, none),"
             " or use_kubernetes=no."
+        )
+    if answers["auth"] == "accounts" and answers["database"] == "none":
+        yield (
+            "auth=accounts keeps the users in the database: answer database=postgresql"
+            " (or sqlite, mysql, mongodb), or auth=none."
         )
     for option, value in sorted(NOT_YET_AVAILABLE, key=str):
         if answers[option] == value:

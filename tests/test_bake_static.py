@@ -53,9 +53,14 @@ def test_default_bake_is_static_clean(default_project):
     assert hadolint_problems([default_project]) == {}
 
 
-@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
-def test_bandit_finds_nothing_of_medium_or_high_severity(cookies, database):
-    assert bandit_problems(bake(cookies, database=database)) == []
+@pytest.mark.parametrize(
+    "answers",
+    [{"database": "postgresql"}, {"database": "sqlite"},
+     {"database": "mysql", "auth": "accounts"}, {"database": "mongodb", "auth": "accounts"}],
+    ids=lambda answers: "-".join(answers.values()),
+)  # fmt: skip
+def test_bandit_finds_nothing_of_medium_or_high_severity(cookies, answers):
+    assert bandit_problems(bake(cookies, **answers)) == []
 
 
 def test_dockerfile_runs_as_non_root_with_a_health_check(default_project):

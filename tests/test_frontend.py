@@ -8,6 +8,9 @@ production the page has no demo and its bundle runs without an error; with the
 examples on (EXAMPLES_ENABLED=1) the demo is live under the app's strict
 Content-Security-Policy, an unsafe request sent through the bundle's own wiring
 carries the layout's CSRF token and is accepted, and a POST without it gets 400.
+The pairs are baked with user accounts (auth=accounts), and a person signs up,
+logs out, logs in and out through the styled forms without a console error or
+a CSP violation.
 """
 
 import json
@@ -166,18 +169,21 @@ def shared_venv(cookies_session):
     """One virtual environment for every pair: their Python requirements are the same."""
     if not shutil.which("npm"):
         pytest.fail("npm is needed to build the frontends: install Node.js 20 or newer")
-    return venv_for(bake(cookies_session, frontend="none"), requirements="requirements.txt")
+    project = bake(cookies_session, frontend="none", auth="accounts")
+    return venv_for(project, requirements="requirements.txt")
 
 
 @pytest.fixture(scope="session")
 def built_projects(cookies_session, shared_venv):
-    """Projects baked, npm-installed, built and digested, once per pair."""
+    """Projects baked (with user accounts, on the SQLite file that PostgreSQL's
+    projects use without DATABASE_URL), npm-installed, built, digested and
+    migrated, once per pair."""
     cache = {}
 
     def build(frontend, css):
         if (frontend, css) in cache:
             return cache[frontend, css]
-        project = bake(cookies_session, frontend=frontend, css=css)
+        project = bake(cookies_session, frontend=frontend, css=css, auth="accounts")
         (project / ".venv").symlink_to(shared_venv)
         env = project_env(project)
         if variants.has_assets({"frontend": frontend, "css": css}):
@@ -186,6 +192,7 @@ def built_projects(cookies_session, shared_venv):
             run("npm", "run", "build", cwd=project / "assets", env=env, check=True)
         app = f"{package_of(project).name}.app"
         run("flask", "--app", app, "digest", "compile", cwd=project, env=env, check=True)
+        run("./run", "migrate", cwd=project, env=env, check=True)
         cache[frontend, css] = project
         return project
 
@@ -351,11 +358,7 @@ def open_home(browser, base, frontend, examples):
     demo; with them on the demo is live and the bundle's unsafe requests carry the
     CSRF token, while a tokenless POST is refused. Every console error or
     warning, page error and failed request before that refusal fails the test."""
-    page = browser.new_page()
-    problems = []
-    page.on("console", lambda m: m.type in {"error", "warning"} and problems.append(m.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page, problems = watched_page(browser)
     try:
         page.goto(f"{base}/", wait_until="load")
         border = page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomStyle")
@@ -377,6 +380,50 @@ def open_home(browser, base, frontend, examples):
         page.close()
 
 
+def watched_page(browser):
+    """A new page, and the list its console errors and warnings (a CSP violation
+    among them), page errors and failed requests go to."""
+    page = browser.new_page()
+    problems = []
+    page.on("console", lambda m: m.type in {"error", "warning"} and problems.append(m.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    return page, problems
+
+
+def submit(page, base, fields, lands_on):
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.click("main form.form button[type=submit]")
+    page.wait_for_url(base + lands_on)
+
+
+def accounts_work_in_chromium(browser, base):
+    """Sign up, log out, log in (remembered) and log out again through the pages'
+    own forms and the header's log-out button, with the forms styled, and not one
+    console error or CSP violation on the way."""
+    email, password = "ada@example.com", "correct horse battery"
+    page, problems = watched_page(browser)
+    try:
+        page.goto(f"{base}/signup", wait_until="load")
+        radius = page.eval_on_selector("#email", "e => getComputedStyle(e).borderTopLeftRadius")
+        assert radius not in ("", "0px"), "the form's fields are not styled"
+        fields = {"#email": email, "#password": password, "#confirm": password}
+        submit(page, base, fields, "/account")
+        assert page.inner_text("#account-email") == email
+        page.click(".nav .link-button")
+        page.wait_for_url(f"{base}/login")
+        page.check("#remember")
+        submit(page, base, {"#email": email, "#password": password}, "/account")
+        assert any(c["name"] == "remember_token" for c in page.context.cookies())
+        page.click(".nav .link-button")
+        page.wait_for_url(f"{base}/login")
+        assert page.query_selector(".nav a[href='/signup']") is not None
+        assert problems == []
+    finally:
+        page.close()
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("frontend, css", PAIRS, ids=PAIR_IDS)
@@ -389,6 +436,7 @@ def test_demo_is_live_in_chromium(built_projects, browser, frontend, css):
     with gunicorn(project, app="csrf_probe:app") as (base, _):
         check_examples(base, answers, enabled=False)
         open_home(browser, base, frontend, examples=False)
+        accounts_work_in_chromium(browser, base)
     with gunicorn(project, app="csrf_probe:app", **EXAMPLES_ON) as (base, _):
         check_examples(base, answers, enabled=True)
         open_home(browser, base, frontend, examples=True)

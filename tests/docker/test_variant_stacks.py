@@ -10,7 +10,8 @@ serve / and /up (the variants without Celery under a 1-CPU, 512 MB limit from
 `.env`, where gunicorn must start 2 workers whatever the host has), the
 digested assets gzip-encoded with a long cache lifetime through nginx, nginx's
 refusal of a Host outside TRUSTED_HOSTS and its own page while web is stopped,
-and a Celery task's result. The stack is production: its release adds no
+a Celery task's result, and with user accounts a sign-up, log-out and log-in
+and a reset request. The stack is production: its release adds no
 example records and the demo answers 404, except that the Celery variants turn
 the examples on in `.env` (EXAMPLES_ENABLED=1), as a user would, to start the
 example task. `docker compose down` then has to leave no container, network,
@@ -24,11 +25,13 @@ import pytest
 
 from local_extensions import SQL_DATABASES
 from tests.support import variants
+from tests.support.accounts import RESET_SENT, expect, sign_up_log_out_log_in
 from tests.support.baking import bake
 from tests.support.runners import (
     EXAMPLES_ON,
     NOT_SEEDED,
     SEEDED_NOTE,
+    Browser,
     check_a_task_round_trips,
     check_assets_cached_for_good,
     check_examples,
@@ -152,9 +155,23 @@ def test_stack_comes_up_healthy_and_serves(built):
             assert SEEDED_NOTE.encode() not in home, home[:2000]
         if variant["database"] in SQL_DATABASES:
             assert "Running upgrade" in stack.logs("release"), stack.logs("release")
+        if variant["auth"] == "accounts":
+            check_accounts(stack)
     except Exception:
         print(stack.logs(tail="80")[-10000:])
         raise
+
+
+def check_accounts(stack):
+    """Through the published port (nginx's, when chosen): sign up, log out, log in;
+    a reset request gets its usual answer though no mail server is set (the
+    stack's web logs the failure to send)."""
+    sign_up_log_out_log_in(stack.base_url, "ada@example.com")
+    browser = Browser(stack.base_url)
+    browser.open("/password/reset")
+    answer = browser.open("/password/reset", {"email": "ada@example.com"})
+    expect(answer, "/login", RESET_SENT)
+    assert "Could not send a password reset email" in stack.logs("web")
 
 
 # The public name the nginx variants put in TRUSTED_HOSTS (.env).

@@ -162,6 +162,9 @@ TRACES = [
     ("css=tailwind", _value("css", "tailwind"), re.compile(r"tailwind", re.I), True),
     ("error_tracking=sentry", _value("error_tracking", "sentry"),
      re.compile(r"sentry|error.tracking", re.I), True),
+    ("auth=accounts", _value("auth", "accounts"),
+     re.compile(r"(?i:flask.login|flask.limiter|mailman|argon2|\baccounts\b|sign.?up"
+                r"|password.reset)|\bMAIL_[A-Z]|RATELIMIT_|REMEMBER_COOKIE"), True),
 ]  # fmt: skip
 # Values that name no dependency, file or service of their own.
 NEUTRAL_VALUES = {"none", "plain"}

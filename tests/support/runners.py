@@ -24,7 +24,7 @@ from tools.standins.build import wait_for as wait_until  # noqa: F401 - re-expor
 # Settings a generated project reads; none may leak in from the test's environment.
 PROJECT_SETTINGS = (
     "FLASK_", "DATABASE_", "GUNICORN_", "SECRET_", "REDIS_", "MONGO_", "EXAMPLES_", "SEED_",
-    "SENTRY_",
+    "SENTRY_", "MAIL_", "RATELIMIT_", "ACCOUNTS_", "PASSWORD_RESET_", "REMEMBER_COOKIE_",
 )  # fmt: skip
 
 
@@ -106,6 +106,25 @@ class Browser:
         if found:
             self.csrf_token = html.unescape(found[1])
         return status, text
+
+    def open(self, path, fields=None, csrf=True, timeout=10):
+        """(status, text, final URL) of a GET, or of a form POST (fields) with the
+        CSRF token of the last page, following redirects as a browser does."""
+        data, headers = None, {}
+        if fields is not None:
+            form = {**fields, "csrf_token": self.csrf_token} if csrf else fields
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                status, url, body = response.status, response.url, response.read()
+        except urllib.error.HTTPError as error:
+            status, url, body = error.code, error.url, error.read()
+        text = body.decode()
+        if found := CSRF_META.search(text):
+            self.csrf_token = html.unescape(found[1])
+        return status, text, url
 
     def post_json(self, path, data, csrf=True, timeout=10):
         """(status, parsed JSON) of a form POST, as a JSON client; with the CSRF

@@ -87,6 +87,11 @@ CROSS_OPTION_RULES = [
         " file lives in one pod: answer database=postgresql (or mysql, mongodb, none),"
         " or use_kubernetes=no.",
     ),
+    (
+        lambda c: c["auth"] == "accounts" and c["database"] == "none",
+        "auth=accounts keeps the users in the database: answer database=postgresql"
+        " (or sqlite, mysql, mongodb), or auth=none.",
+    ),
 ]
 
 
@@ -314,14 +319,15 @@ def ci_variants():
     return [{**DEFAULTS, **v} for v in variants if bakes(v)]
 
 
-DOCKER_CHOICES = ("frontend", "css", "database", "error_tracking")
+DOCKER_CHOICES = ("frontend", "css", "database", "auth", "error_tracking")
 DOCKER_SWITCHES = ("use_redis", "use_celery", "use_nginx")
 
 
 def docker_variants():
     """The docker tier's covering set: row i takes the i-th value of every choice
     (wrapping around), so every value appears and row 0 is the default; the
-    switches count in binary (Celery brings Redis along). A database with no
+    switches count in binary (Celery brings Redis along; accounts without a
+    database fall back to none, as the hook demands). A database with no
     stand-in image gets the default row with that database, to build only."""
 
     def runnable(option):
@@ -336,6 +342,8 @@ def docker_variants():
         variant = {option: values[i % len(values)] for option, values in choices.items()}
         variant.update({switch: bool(i >> bit & 1) for bit, switch in enumerate(DOCKER_SWITCHES)})
         variant["use_redis"] = variant["use_redis"] or variant["use_celery"]
+        if not bakes(variant):
+            variant["auth"] = DEFAULTS["auth"]
         variants.append(variant)
     for database in available_values("database"):
         if DATABASES[database].no_standin:

@@ -7,7 +7,13 @@ first, without overriding variables that are already set.
 {% if cookiecutter.error_tracking == "sentry" -%}
 import tomllib
 {% endif -%}
+{% if cookiecutter.auth == "accounts" -%}
+from datetime import timedelta
+{% endif -%}
 from pathlib import Path
+{%- if cookiecutter.auth == "accounts" %}
+from urllib.parse import unquote, urlsplit
+{%- endif %}
 
 from environs import Env, validate
 
@@ -15,6 +21,35 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = Env()
 env.read_env(BASE_DIR / ".env", recurse=False)
+{%- if cookiecutter.auth == "accounts" %}
+
+# The schemes of MAIL_URL: the default port, STARTTLS, TLS from the start.
+MAIL_SCHEMES = {
+    "smtp": (25, False, False),
+    "smtp+starttls": (587, True, False),
+    "smtps": (465, False, True),
+}
+
+
+def mail_settings(url):
+    """MAIL_URL taken apart into Flask-Mailman's settings."""
+    parts = urlsplit(url)
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        raise ValueError(
+            f"MAIL_URL {parts.scheme}://... is not an SMTP server URL: use e.g."
+            " smtp+starttls://user:password@smtp.example.com:587"
+            " (or smtp://, smtps://)."
+        )
+    port, use_tls, use_ssl = MAIL_SCHEMES[parts.scheme]
+    return {
+        "server": parts.hostname,
+        "port": parts.port or port,
+        "username": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+    }
+{% endif %}
 
 {# The trailing comma keeps this call on three lines whatever the name's length,
     so `ruff format` leaves it as generated. -#}
@@ -161,6 +196,63 @@ CELERY = {
     # add your jobs here. The example job is added while EXAMPLES_ENABLED is on.
     "beat_schedule": {},
 }
+
+{% endif -%}
+{% if cookiecutter.auth == "accounts" -%}
+# User accounts (see "User accounts" in the README). A password reset link
+# works for this many seconds, and only until the password changes.
+PASSWORD_RESET_SECONDS = env.int("PASSWORD_RESET_SECONDS", 60 * 60)
+# "Remember me" keeps a user logged in for this many days, in a cookie kept
+# as safe as the session's.
+REMEMBER_COOKIE_DURATION = timedelta(days=env.int("REMEMBER_COOKIE_DAYS", 30))
+REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+
+# Log-in, sign-up and reset attempts allowed per client address (Flask-Limiter
+# notation); more get 429 Too Many Requests.
+ACCOUNTS_RATE_LIMIT = env.str("ACCOUNTS_RATE_LIMIT", "10 per minute; 100 per hour")
+{%- if cookiecutter.use_redis %}
+# Counted in Redis, so every worker and container shares the counts; counted
+# per process while Redis does not answer.
+RATELIMIT_STORAGE_URI = env.str("RATELIMIT_STORAGE_URI", REDIS_URL)
+RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
+RATELIMIT_KEY_PREFIX = CACHE_KEY_PREFIX + "limits"
+{%- else %}
+# Counted in each process's memory: with several workers, the limit applies to
+# each of them.
+RATELIMIT_STORAGE_URI = env.str("RATELIMIT_STORAGE_URI", "memory://")
+{%- endif %}
+RATELIMIT_HEADERS_ENABLED = True
+
+# Email (Flask-Mailman) for the password reset links: MAIL_URL in one line
+# (smtp://, smtp+starttls:// or smtps://user:password@host:port), or the
+# MAIL_SERVER, MAIL_PORT, ... settings. With neither, debugging prints the
+# messages to the console.
+MAIL_URL = env.str("MAIL_URL", "")
+if MAIL_URL:
+    mail = mail_settings(MAIL_URL)
+    MAIL_SERVER, MAIL_PORT = mail["server"], mail["port"]
+    MAIL_USERNAME, MAIL_PASSWORD = mail["username"], mail["password"]
+    MAIL_USE_TLS, MAIL_USE_SSL = mail["use_tls"], mail["use_ssl"]
+else:
+    MAIL_SERVER = env.str("MAIL_SERVER", "localhost")
+    MAIL_PORT = env.int("MAIL_PORT", 25)
+    MAIL_USERNAME = env.str("MAIL_USERNAME", None)
+    MAIL_PASSWORD = env.str("MAIL_PASSWORD", None)
+    MAIL_USE_TLS = env.bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env.bool("MAIL_USE_SSL", False)
+MAIL_TIMEOUT = env.int("MAIL_TIMEOUT", 10)
+MAIL_DEFAULT_SENDER = env.str(
+    "MAIL_DEFAULT_SENDER",
+    {{ cookiecutter.email|pystr }},
+)
+MAIL_CONFIGURED = bool(MAIL_URL or env.str("MAIL_SERVER", ""))
+MAIL_BACKEND = env.str(
+    "MAIL_BACKEND", "console" if DEBUG and not MAIL_CONFIGURED else "smtp"
+)
 
 {% endif -%}
 {% if cookiecutter.error_tracking == "sentry" -%}

@@ -155,6 +155,13 @@ def overrides({% if cookiecutter.database is sql %}database_url{% endif %}):
 {%- if cookiecutter.use_redis %}
         **redis_settings(),
 {%- endif %}
+{%- if cookiecutter.auth == "accounts" %}
+        # Emails stay in memory. The rate limits have tests of their own; the
+        # others never reach this one.
+        "MAIL_BACKEND": "locmem",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "ACCOUNTS_RATE_LIMIT": "1000 per minute",
+{%- endif %}
     }
 
 

@@ -9,6 +9,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 {%- endif %}
 
+{% if cookiecutter.auth == "accounts" -%}
+from {{ cookiecutter.package_name }}.accounts import init_accounts
+from {{ cookiecutter.package_name }}.blueprints.accounts import accounts
+{% endif -%}
 from {{ cookiecutter.package_name }}.blueprints.page import page
 from {{ cookiecutter.package_name }}.blueprints.up import up
 {%- if cookiecutter.error_tracking == "sentry" %}
@@ -51,9 +55,15 @@ def create_app(settings_override=None):
     ensure_secret_key(app)
     init_extensions(app)
     init_security_headers(app)
+{%- if cookiecutter.auth == "accounts" %}
+    init_accounts(app)
+{%- endif %}
 
     app.register_blueprint(page)
     app.register_blueprint(up)
+{%- if cookiecutter.auth == "accounts" %}
+    app.register_blueprint(accounts)
+{%- endif %}
     app.add_url_rule("/robots.txt", view_func=robots_txt)
 {%- if cookiecutter is with_examples %}
     init_examples(app)

@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+{% if cookiecutter.auth == "accounts" -%}
+from {{ cookiecutter.package_name }} import users
+{% endif -%}
 from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.use_redis %}cache, {% endif %}mongo
 
 EXAMPLE_NOTES = [
@@ -36,6 +39,9 @@ def note_titles():
 
 def create_indexes():
     notes().create_index("title", unique=True)
+{%- if cookiecutter.auth == "accounts" %}
+    users.create_indexes()
+{%- endif %}
 
 
 def seed():

@@ -1,0 +1,3 @@
+from {{ cookiecutter.package_name }}.blueprints.accounts.views import accounts
+
+__all__ = ["accounts"]

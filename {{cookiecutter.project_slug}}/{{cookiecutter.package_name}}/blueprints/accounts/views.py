@@ -1,0 +1,174 @@
+"""Sign up, log in and out, change or reset a password, and the account page."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from {{ cookiecutter.package_name }} import users
+from {{ cookiecutter.package_name }}.accounts import (
+    TokenError,
+    authenticate,
+    check_password,
+    hash_password,
+    limiter,
+    reset_token,
+    send_reset_email,
+    user_for_reset_token,
+)
+from {{ cookiecutter.package_name }}.blueprints.accounts.forms import (
+    ChangePasswordForm,
+    LogInForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignUpForm,
+)
+
+accounts = Blueprint("accounts", __name__, template_folder="templates")
+
+# Only the form posts count: showing a form costs nothing to guess with.
+rate_limited = limiter.limit(
+    lambda: current_app.config["ACCOUNTS_RATE_LIMIT"],
+    methods=["POST"],
+    error_message="Too many attempts from your address: wait a little, then try again.",
+)
+RESET_SENT = "If an account has that email, a link to reset its password is on its way."
+
+
+def start_session(user, remember=False):
+    # A new session at every log-in: nothing set before it (a CSRF token
+    # included) carries over to the logged-in user.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def form_page(template, form):
+    # 422 when the form was refused: scripts that submit forms with fetch()
+    # then know to show the page with its errors.
+    return render_template(template, form=form), 422 if form.errors else 200
+
+
+def see_other(endpoint):
+    # 303: the browser follows a form's POST with a GET, as scripts that
+    # submit forms with fetch() expect too.
+    return redirect(url_for(endpoint), 303)
+
+
+def safe_next():
+    """The page to return to after logging in: a path on this site only."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("accounts.account")
+
+
+@accounts.route("/signup", methods=["GET", "POST"])
+@rate_limited
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create(form.email.data, hash_password(form.password.data))
+        except users.EmailTaken:
+            form.email.errors.append(
+                "That email already has an account: log in, or reset its password."
+            )
+        else:
+            start_session(user)
+            flash("Welcome! Your account is ready.")
+            return see_other("accounts.account")
+    return form_page("accounts/signup.html", form)
+
+
+@accounts.route("/login", methods=["GET", "POST"])
+@rate_limited
+def login():
+    form = LogInForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            start_session(user, remember=form.remember.data)
+            return redirect(safe_next(), 303)
+        # Never the password, not even a wrong one: it may be one of the
+        # user's other passwords.
+        current_app.logger.warning(
+            "Failed log-in for %r from %s", form.email.data, request.remote_addr
+        )
+        form.password.errors.append("Wrong email or password.")
+    return form_page("accounts/login.html", form)
+
+
+@accounts.post("/logout")
+def logout():
+    # In this order: logout_user() leaves the note in the session that has the
+    # "remember me" cookie deleted too.
+    session.clear()
+    logout_user()
+    flash("You are logged out.")
+    return see_other("accounts.login")
+
+
+@accounts.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html")
+
+
+@accounts.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if check_password(current_user, form.current.data):
+            users.set_password_hash(current_user, hash_password(form.password.data))
+            # Other sessions end with the old password; this one goes on.
+            start_session(current_user._get_current_object())
+            flash("Your password is changed.")
+            return see_other("accounts.account")
+        form.current.errors.append("That is not your current password.")
+    return form_page("accounts/change_password.html", form)
+
+
+@accounts.route("/password/reset", methods=["GET", "POST"])
+@rate_limited
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = users.find_by_email(form.email.data)
+        if user:
+            link = url_for(
+                "accounts.reset_password", token=reset_token(user), _external=True
+            )
+            try:
+                send_reset_email(user, link)
+            except OSError:
+                # The answer stays the same, or a failure would tell that
+                # the address has an account.
+                current_app.logger.exception("Could not send a password reset email")
+        flash(RESET_SENT)
+        return see_other("accounts.login")
+    return form_page("accounts/reset_request.html", form)
+
+
+@accounts.route("/password/reset/<token>", methods=["GET", "POST"])
+@rate_limited
+def reset_password(token):
+    try:
+        user = user_for_reset_token(token)
+    except TokenError as error:
+        flash(str(error))
+        return see_other("accounts.reset_request")
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        users.set_password_hash(user, hash_password(form.password.data))
+        start_session(user)
+        flash("Your password is changed, and you are logged in.")
+        return see_other("accounts.account")
+    return form_page("accounts/reset_password.html", form)
