@@ -58,7 +58,9 @@ def test_home_page_answers_when_the_database_is_down(app_without_database):
 {%- if cookiecutter.database is sql %}
 
 
-def test_home_page_says_to_migrate_a_database_without_tables(overrides, own_cache, tmp_path):
+def test_home_page_says_to_migrate_a_database_without_tables(
+    overrides, own_cache, tmp_path
+):
     # A database that answers but that no migration has reached: /up says ok,
     # so the page must not blame the connection.
     empty = create_app(
