@@ -350,3 +350,17 @@ def no_standin(variant):
 
 def has_assets(answers):
     return with_assets({**DEFAULTS, **answers})
+
+
+def newcomer_variants():
+    """The newcomer tier's two bakes: the defaults, and every option on (a
+    bundling frontend with Tailwind, the database with a server, which runs on
+    SQLite outside Docker)."""
+    return [
+        {},
+        {
+            "frontend": "react", "css": "tailwind", "database": "postgresql",
+            "use_redis": True, "use_celery": True, "use_nginx": True,
+            "use_kubernetes": True, "ci": "github", "error_tracking": "sentry",
+        },
+    ]  # fmt: skip
