@@ -72,6 +72,10 @@ def built(request, cookies_session, docker_engine):
 def test_image_holds_only_what_production_needs(built):
     variant, stack = built
     image = stack.image("web")
+    # One image that every app service runs (release, web, worker, beat), and nginx's.
+    own = {"app", "nginx"} if variant.get("use_nginx") else {"app"}
+    assert stack.images() == sorted(f"{stack.name}-{name}:latest" for name in own)
+    assert image == f"{stack.name}-app"
     config = json.loads(sh("docker", "image", "inspect", image).stdout)[0]["Config"]
     assert config["User"] == "1000:1000", config["User"]
     assert config["Healthcheck"]["Test"][0] == "CMD", config.get("Healthcheck")
