@@ -99,9 +99,9 @@ def developer_copy(cookies_session):
 
 def test_an_edited_template_is_served_without_a_rebuild(developer_copy, docker_engine):
     project = developer_copy
-    assert not ensure_standins_for(project)
     written = as_developer(["./run", "dotenv"], project)
     assert written.returncode == 0, written.stdout + written.stderr
+    assert not ensure_standins_for(project)
     package = package_of(project)
     home = package / "blueprints" / "page" / "templates" / "page" / "home.html"
     uid, gid = map(str, DEVELOPER)
