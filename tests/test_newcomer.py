@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 SERVERS = {"./run dev", "./run start"}
 NOT_FOLLOWED = {"./run watch"}
-NOTICES = ('id="db-unavailable"', 'id="db-unmigrated"', 'id="no-notes"')
+NOTICES = ('id="db-unavailable"', 'id="db-no-tables"', 'id="no-notes"')
 
 
 def readme_commands(readme, section):

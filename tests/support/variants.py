@@ -79,7 +79,8 @@ def ids(variants):
 CROSS_OPTION_RULES = [
     (
         lambda c: c["use_celery"] and not c["use_redis"],
-        "use_celery needs Redis as its broker: answer use_redis=yes, or use_celery=no.",
+        "use_celery needs Redis as its broker: answer yes to use_redis"
+        ' ("Add Redis (cache)?"), or no to use_celery.',
     ),
     (
         lambda c: c["use_kubernetes"] and c["database"] == "sqlite",

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 SECRET = re.compile(r"^(SECRET_KEY|\w+_PASSWORD)=$", re.MULTILINE)
-USER_ID = re.compile(r"^#?(UID|GID)=\d*$", re.MULTILINE)
+USER_ID = re.compile(r"^(UID|GID)=$", re.MULTILINE)
 # Random bytes per secret: Flask signs sessions with SECRET_KEY, which a
 # guess must never reach; passwords only need to resist online guessing.
 SECRET_BYTES = {"SECRET_KEY": 64}

@@ -71,6 +71,6 @@ def test_home_page_says_to_migrate_a_database_without_tables(
         }
     )
     html = empty.test_client().get("/").get_data(as_text=True)
-    assert 'id="db-unmigrated"' in html and "./run migrate" in html
+    assert 'id="db-no-tables"' in html and "./run migrate" in html
     assert 'id="db-unavailable"' not in html
 {%- endif %}

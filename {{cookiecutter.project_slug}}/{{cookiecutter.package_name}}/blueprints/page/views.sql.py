@@ -16,11 +16,13 @@ def home():
         # The page stays up when the database is not; /up reports the failure.
         current_app.logger.warning("Could not load notes: %s", error.__class__.__name__)
         db.session.rollback()
-        return render_template("page/home.html", notes=None, unmigrated=unmigrated())
+        return render_template(
+            "page/home.html", notes=None, missing_tables=tables_missing()
+        )
     return render_template("page/home.html", notes=notes)
 
 
-def unmigrated():
+def tables_missing():
     """True when the database answers but has no notes table: no migration ran.
 
     /up only connects, so it reports such a database as ok; the page says
