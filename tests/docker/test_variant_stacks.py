@@ -1,7 +1,8 @@
 """Every variant of the covering set (variants.py), built and started with Docker.
 
 For each variant: the bake's images are built with `docker compose build` on
-the stand-in base images and inspected (non-root, no .env, no tests, no
+the stand-in base images (one app image, which every app service runs, and
+nginx's own) and inspected (non-root, no .env, no tests, no
 development tools, no node_modules, a HEALTHCHECK, the code root's and
 read-only to the app's user, instance/ the user's alone); then
 `docker compose up --build --wait` must bring every chosen service to healthy
