@@ -67,7 +67,10 @@ def test_home_page_says_to_migrate_a_database_without_tables(
         {
             **overrides,
             **own_cache,
+            # An empty SQLite file, whatever server DATABASE_URL names: without
+            # that server's connect_args.
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         }
     )
     html = empty.test_client().get("/").get_data(as_text=True)
