@@ -6,6 +6,7 @@ named in ``cookiecutter.json`` under ``_extensions``; it is never copied into a
 generated project.
 """
 
+import logging
 import re
 
 from jinja2.ext import Extension
@@ -115,9 +116,36 @@ def dnslabel(value, max_length=40):
     return label or "app"
 
 
+class RefusalIsExplained(logging.Filter):
+    """Drops cookiecutter's traceback of a pre-generation hook that refused.
+
+    The hook has already printed why, one line per problem; cookiecutter then
+    logs "Stopping generation" with the traceback of its own exception, which
+    says nothing more. Only that record of that hook is dropped: any other
+    failure keeps its traceback.
+    """
+
+    def filter(self, record):
+        refused = (
+            record.getMessage().startswith("Stopping generation because pre_gen_project hook")
+            and record.exc_info is not None
+            and type(record.exc_info[1]).__name__ == "FailedHookException"
+            and "exit status" in str(record.exc_info[1])
+        )
+        return not refused
+
+
+def quiet_refusals():
+    # This module is loaded in cookiecutter's own process, each time it renders.
+    hooks_log = logging.getLogger("cookiecutter.hooks")
+    if not any(isinstance(f, RefusalIsExplained) for f in hooks_log.filters):
+        hooks_log.addFilter(RefusalIsExplained())
+
+
 class TextFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
+        quiet_refusals()
         environment.filters.update(
             oneline=oneline,
             quoted=quoted,

@@ -59,6 +59,7 @@ SQL = [
     "alembic.ini",
     "db",
     f"{PKG}/models.py",
+    f"{PAGE}/templates/page/no_tables.html",
     "tests/test_migrations.py",
 ]
 MONGODB = [f"{PKG}/mongo.py", f"{PKG}/notes.py"]

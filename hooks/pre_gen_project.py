@@ -1,12 +1,16 @@
 """Refuse answers that would produce a broken project, before anything is written.
 
 Each problem is reported on one line that says what is wrong and how to fix it;
-cookiecutter then removes the half-made output folder.
+cookiecutter then removes the half-made output folder. A last line names the
+replay file in which cookiecutter saved the answers, so that fixing one of them
+does not mean typing all the others again.
 """
 
 import json
 import keyword
+import os
 import re
+import shlex
 import sys
 
 # Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
@@ -89,7 +93,10 @@ def problems(answers):
     if not VERSION.match(answers["version"]):
         yield f"version {answers['version']!r} is not a version like 0.1.0 (PEP 440)."
     if answers["use_celery"] and not answers["use_redis"]:
-        yield "use_celery needs Redis as its broker: answer use_redis=yes, or use_celery=no."
+        yield (
+            "use_celery needs Redis as its broker: answer yes to use_redis"
+            ' ("Add Redis (cache)?"), or no to use_celery.'
+        )
     if answers["use_kubernetes"] and answers["database"] == "sqlite":
         yield (
             "use_kubernetes needs a database server that every pod can reach; a SQLite"
@@ -110,10 +117,38 @@ def problems(answers):
             )
 
 
+def saved_answers(answers):
+    """The replay file where cookiecutter saved these very answers before
+    running this hook, or None (another config file, answers since changed)."""
+    if "_repo_dir" not in answers:
+        return None
+    try:
+        from cookiecutter.config import get_user_config
+        from cookiecutter.replay import get_file_name
+    except ImportError:
+        return None
+    template_name = os.path.basename(os.path.abspath(answers["_repo_dir"]))
+    path = get_file_name(get_user_config()["replay_dir"], template_name)
+    try:
+        with open(path, encoding="utf-8") as saved:
+            return path if json.load(saved)["cookiecutter"] == answers else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def main():
     found = list(problems(ANSWERS))
     for problem in found:
         print(f"ERROR: {problem}", file=sys.stderr)
+    replay = saved_answers(ANSWERS) if found else None
+    if replay:
+        again = ["cookiecutter", "--replay-file", replay, ANSWERS["_template"]]
+        if ANSWERS.get("_output_dir") != os.environ.get("PWD"):
+            again += ["-o", ANSWERS["_output_dir"]]
+        print(
+            f"Your answers are in {replay}: correct them there, then run {shlex.join(again)}",
+            file=sys.stderr,
+        )
     return 1 if found else 0
 
 

@@ -81,6 +81,9 @@ def test_env_is_written_with_secrets_and_kept_private(default_project):
     assert len(env["SECRET_KEY"]) >= 64
     assert len(env["POSTGRES_PASSWORD"]) >= 24
     assert example["SECRET_KEY"] == "" and example["POSTGRES_PASSWORD"] == ""
+    # compose.dev.yaml's containers run as the user who baked the project.
+    assert (env["UID"], env["GID"]) == (str(os.getuid()), str(os.getgid()))
+    assert example["UID"] == example["GID"] == ""
 
 
 def test_env_is_ignored_by_git_and_docker(default_project, tmp_path):

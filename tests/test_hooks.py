@@ -1,12 +1,18 @@
 """The hooks: bad answers are refused clearly, odd text lands safely everywhere."""
 
 import ast
+import json
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.baking import bake, bake_cli, parse_structured
 from tests.support.checks import parse_problems, ruff_problems
+from tests.support.template import TEMPLATE_DIR
 
 REFUSALS = [
     ({"project_slug": "1app"}, "project_slug '1app' starts with a digit"),
@@ -21,7 +27,7 @@ REFUSALS = [
     ({"package_name": "celery"}, "package_name 'celery' would shadow"),
     ({"email": "not-an-email"}, "email 'not-an-email' is not an email address"),
     ({"version": "one"}, "version 'one' is not a version"),
-    ({"use_celery": "yes"}, "use_celery needs Redis as its broker"),
+    ({"use_celery": "yes"}, "use_celery needs Redis as its broker: answer yes to use_redis"),
     ({"use_kubernetes": "yes", "database": "sqlite"}, "use_kubernetes needs a database server"),
 ]
 
@@ -33,6 +39,36 @@ def test_bad_answers_are_refused_clearly_and_leave_nothing(tmp_path, answers, me
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR: ")]
     assert any(message in line for line in errors), result.stderr
     assert list(tmp_path.iterdir()) == [], "a refused bake left files behind"
+
+
+def test_a_refusal_is_its_line_and_the_way_back_to_the_saved_answers(tmp_path):
+    """No traceback from cookiecutter follows the hook's line; the next line
+    names the replay file cookiecutter wrote, and its command bakes once the
+    answer is corrected there."""
+    config = tmp_path / "cookiecutterrc"
+    config.write_text(
+        f"replay_dir: {tmp_path / 'replay'}\ncookiecutters_dir: {tmp_path / 'repos'}\n"
+    )
+    output = tmp_path / "out"
+    env = {"COOKIECUTTER_CONFIG": str(config)}
+    result = bake_cli(output, {"use_celery": "yes"}, env=env)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["Hook script failed (exit status: 1)"], result.stdout
+    refusal, saved = result.stderr.splitlines()
+    assert refusal.startswith("ERROR: use_celery needs Redis"), result.stderr
+    replay = tmp_path / "replay" / f"{TEMPLATE_DIR.name}.json"
+    command = f"then run cookiecutter --replay-file {replay} {TEMPLATE_DIR} -o {output}"
+    assert saved == f"Your answers are in {replay}: correct them there, {command}"
+
+    answers = json.loads(replay.read_text())
+    answers["cookiecutter"]["use_redis"] = True
+    replay.write_text(json.dumps(answers))
+    again = subprocess.run(
+        [sys.executable, "-m", *shlex.split(command.removeprefix("then run "))],
+        capture_output=True, text=True, timeout=120, env={**os.environ, **env},
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (output / "my_flask_app" / "my_flask_app" / "celery_app.py").is_file()
 
 
 HOSTILE_TEXT = {

@@ -101,6 +101,10 @@ def test_compose_nginx_serves_digested_static_files_and_proxies_the_rest(cookies
                 status, headers, _ = http(base + asset)
                 assert status == 200 and headers["X-Content-Type-Options"] == "nosniff", asset
                 assert len(headers.get_all("Cache-Control")) == 1, asset
+            # Untagged names: an hour, the default trusted-hosts.envsh gives the
+            # template (compose.dev.yaml sets no-store).
+            status, headers, _ = http(f"{base}/static/css/app.css")
+            assert headers["Cache-Control"] == "public, max-age=3600", dict(headers)
             status, headers, body = http(f"{base}/robots.txt")
             assert status == 200 and body == (static / "robots.txt").read_bytes()
             assert headers.get_content_type() == "text/plain"

@@ -4,15 +4,27 @@ The source is bind-mounted into the web container, so an edited Jinja
 template shows on the next request without a rebuild or a restart, and the
 asset watchers rebuild the bundles into the bind-mounted static folder. It is
 development: the release step seeds the example records and the demo is on, and
-an exception shows Werkzeug's debugger (production: the app's own 500 page). The
-bake's files belong to a user other than the default 1000, whose ids go in
-UID/GID as the generated README says: the image's user gets those ids, and
-what the watchers write belongs to that user on the host.
+an exception shows Werkzeug's debugger (production: the app's own 500 page).
+
+Whose files: the bake's belong to a user other than the default 1000, who
+writes .env in a fresh clone with `./run dotenv` as the README says and sets
+nothing else; the containers then run as that user, and what the watchers
+write is theirs. A second stack runs for root with UID=0 and GID=0 set, the ids
+that an image's own root group once refused. It has nginx in front, which
+serves the bind-mounted static files uncached, so an edited stylesheet reaches
+the browser through it, and a cache_manifest.json that `./run start` left in
+the static folder no longer makes the page link stale digested names. Each
+stack builds one app image for all its app services and one for the watchers.
 """
 
+import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -61,16 +73,42 @@ def check_debugger(stack, project):
     assert b'"auth": true' in pinauth(pin)
 
 
-def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_engine):
-    project = bake(cookies_session)
-    assert not ensure_standins_for(project)
+def as_developer(command, cwd):
+    """Run a command in cwd as DEVELOPER, on the system's Python."""
+    uid, gid = map(str, DEVELOPER)
+    return subprocess.run(
+        ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *command],
+        cwd=cwd, env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def developer_copy(cookies_session):
+    """The default bake in a folder DEVELOPER owns and can reach, as a fresh
+    clone: no .env."""
+    home = Path(tempfile.mkdtemp(prefix="cfd-developer-"))
+    home.chmod(0o755)
+    project = home / "my_flask_app"
+    shutil.copytree(bake(cookies_session), project, symlinks=True)
+    (project / ".env").unlink()
     chown_tree(project, *DEVELOPER)
+    yield project
+    shutil.rmtree(home)
+
+
+def test_an_edited_template_is_served_without_a_rebuild(developer_copy, docker_engine):
+    project = developer_copy
+    written = as_developer(["./run", "dotenv"], project)
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert not ensure_standins_for(project)
     package = package_of(project)
     home = package / "blueprints" / "page" / "templates" / "page" / "home.html"
     uid, gid = map(str, DEVELOPER)
-    stack = Stack(project, "compose.yaml", "compose.dev.yaml", UID=uid, GID=gid)
+    stack = Stack(project, "compose.yaml", "compose.dev.yaml")
     try:
         stack.up()
+        assert stack.images() == [f"{stack.name}-{name}:latest" for name in ("app", "assets")]
         states = stack.states()
         assert {"web", "js", "css"} <= set(states), states
         assert all(states[s][0] == "running" for s in ("web", "js", "css")), states
@@ -104,6 +142,49 @@ def test_an_edited_template_is_served_without_a_rebuild(cookies_session, docker_
             built = package / "static" / bundle
             wait_until(built.is_file, timeout=90, what=f"the watcher's {bundle}")
             assert (built.stat().st_uid, built.stat().st_gid) == DEVELOPER, bundle
+    except Exception:
+        print(stack.logs(tail="60")[-8000:])
+        raise
+    finally:
+        stack.down()
+
+
+def test_root_with_nginx_gets_fresh_assets_through_it(cookies_session, docker_engine):
+    answers = {"use_nginx": True, "use_redis": True, "use_celery": True}
+    project = bake(cookies_session, **answers)
+    assert not ensure_standins_for(project)
+    static = package_of(project) / "static"
+    # What `./run start` leaves behind: a manifest naming digested copies.
+    stale = "css/app-0123456789abcdef0123456789abcdef.css"
+    (static / "css").mkdir(exist_ok=True)
+    (static / stale).write_text("body { color: red; }\n")
+    (static / "cache_manifest.json").write_text(json.dumps({"css/app.css": stale}))
+    stack = Stack(project, "compose.yaml", "compose.dev.yaml", UID="0", GID="0")
+    try:
+        stack.up()
+        own = ("app", "assets", "nginx")
+        assert stack.images() == [f"{stack.name}-{name}:latest" for name in own]
+        ids = stack.compose("exec", "-T", "web", "sh", "-c", "id -u; id -g").stdout.split()
+        assert ids == ["0", "0"], ids
+        states = stack.states()
+        assert all(states[s][0] == "running" for s in ("web", "worker", "beat", "nginx")), states
+
+        status, _, page = stack.get("/")
+        assert status == 200 and SEEDED_NOTE.encode() in page, page[:2000]
+        assert b'"/static/css/app.css"' in page and stale.encode() not in page, page[:3000]
+        assert not (static / "cache_manifest.json").exists()
+
+        marker = f"edited-{uuid.uuid4().hex[:8]}"
+        source = project / "assets" / "css" / "app.css"
+        source.write_text(source.read_text() + f"\n.{marker} {{ color: #123456; }}\n")
+
+        def rebuilt():
+            status, headers, css = stack.get("/static/css/app.css")
+            return (status, headers) if marker.encode() in css else None
+
+        status, headers = wait_until(rebuilt, timeout=90, what="the edited stylesheet via nginx")
+        assert status == 200 and headers["Cache-Control"] == "no-store", dict(headers)
+        assert "nginx" in headers.get("Server", ""), dict(headers)
     except Exception:
         print(stack.logs(tail="60")[-8000:])
         raise

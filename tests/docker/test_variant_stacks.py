@@ -1,7 +1,8 @@
 """Every variant of the covering set (variants.py), built and started with Docker.
 
 For each variant: the bake's images are built with `docker compose build` on
-the stand-in base images and inspected (non-root, no .env, no tests, no
+the stand-in base images (one app image, which every app service runs, and
+nginx's own) and inspected (non-root, no .env, no tests, no
 development tools, no node_modules, a HEALTHCHECK, the code root's and
 read-only to the app's user, instance/ the user's alone); then
 `docker compose up --build --wait` must bring every chosen service to healthy
@@ -75,6 +76,10 @@ def built(request, cookies_session, docker_engine):
 def test_image_holds_only_what_production_needs(built):
     variant, stack = built
     image = stack.image("web")
+    # One image that every app service runs (release, web, worker, beat), and nginx's.
+    own = {"app", "nginx"} if variant.get("use_nginx") else {"app"}
+    assert stack.images() == sorted(f"{stack.name}-{name}:latest" for name in own)
+    assert image == f"{stack.name}-app"
     config = json.loads(sh("docker", "image", "inspect", image).stdout)[0]["Config"]
     assert config["User"] == "1000:1000", config["User"]
     assert config["Healthcheck"]["Test"][0] == "CMD", config.get("Healthcheck")

@@ -48,11 +48,12 @@ def bake(cookies, **answers):
     return Path(result.project_path)
 
 
-def bake_cli(output_dir, answers, cwd=None):
+def bake_cli(output_dir, answers, cwd=None, env=None):
     """`cookiecutter --no-input TEMPLATE -o DIR key=value...`, as a user runs it
-    (from the shell folder cwd, which the shell passes on as $PWD)."""
+    (from the shell folder cwd, which the shell passes on as $PWD; env adds to
+    the environment)."""
     check_keys(answers)
-    env = {**os.environ, "PWD": str(cwd)} if cwd else None
+    env = {**os.environ, **(env or {}), **({"PWD": str(cwd)} if cwd else {})}
     return subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE_DIR),
          "-o", str(output_dir), *cli_answers(answers)],

@@ -88,7 +88,10 @@ class Stack:
         )  # fmt: skip
 
     def image(self, service):
-        return f"{self.name}-{service}"
+        """The image a service runs: the one its compose file names, else the
+        one compose names after the service when it builds it."""
+        config = json.loads(self.compose("config", "--format", "json").stdout)
+        return config["services"][service].get("image", f"{self.name}-{service}")
 
     def states(self):
         """{service: (state, health, exit code)} of every container, stopped ones too."""

@@ -79,7 +79,8 @@ def ids(variants):
 CROSS_OPTION_RULES = [
     (
         lambda c: c["use_celery"] and not c["use_redis"],
-        "use_celery needs Redis as its broker: answer use_redis=yes, or use_celery=no.",
+        "use_celery needs Redis as its broker: answer yes to use_redis"
+        ' ("Add Redis (cache)?"), or no to use_celery.',
     ),
     (
         lambda c: c["use_kubernetes"] and c["database"] == "sqlite",
@@ -358,3 +359,17 @@ def no_standin(variant):
 
 def has_assets(answers):
     return with_assets({**DEFAULTS, **answers})
+
+
+def newcomer_variants():
+    """The newcomer tier's two bakes: the defaults, and every option on (a
+    bundling frontend with Tailwind, the database with a server, which runs on
+    SQLite outside Docker)."""
+    return [
+        {},
+        {
+            "frontend": "react", "css": "tailwind", "database": "postgresql",
+            "use_redis": True, "use_celery": True, "use_nginx": True,
+            "use_kubernetes": True, "ci": "github", "error_tracking": "sentry",
+        },
+    ]  # fmt: skip

@@ -1,16 +1,19 @@
 """Write .env from .env.example, with a fresh random value for every secret.
 
 A secret is a key that .env.example leaves empty and whose name says it is
-one: SECRET_KEY or any *_PASSWORD. `./run dotenv` runs this; an existing .env
+one: SECRET_KEY or any *_PASSWORD. UID and GID become the ids of the user
+running this, for compose.dev.yaml. `./run dotenv` runs this; an existing .env
 is never overwritten.
 """
 
+import os
 import re
 import secrets
 import sys
 from pathlib import Path
 
 SECRET = re.compile(r"^(SECRET_KEY|\w+_PASSWORD)=$", re.MULTILINE)
+USER_ID = re.compile(r"^(UID|GID)=$", re.MULTILINE)
 # Random bytes per secret: Flask signs sessions with SECRET_KEY, which a
 # guess must never reach; passwords only need to resist online guessing.
 SECRET_BYTES = {"SECRET_KEY": 64}
@@ -26,10 +29,18 @@ def fill_secrets(text):
     return SECRET.sub(fresh_secret, text)
 
 
+def fill_user_ids(text):
+    if not hasattr(os, "getuid"):
+        # Windows: Docker Desktop maps the bind mount's owners itself.
+        return text
+    ids = {"UID": os.getuid(), "GID": os.getgid()}
+    return USER_ID.sub(lambda match: f"{match[1]}={ids[match[1]]}", text)
+
+
 def write_env(example, target):
     """Raises FileExistsError when target exists; only its owner may read it."""
     target.touch(mode=0o600, exist_ok=False)
-    target.write_text(fill_secrets(example.read_text()))
+    target.write_text(fill_user_ids(fill_secrets(example.read_text())))
 
 
 def main():
