@@ -106,6 +106,7 @@ MANIFEST = {
             f"{PKG}/blueprints/accounts",
             f"{PKG}/templates/layouts/nav.html",
             "db/versions/20250101_0002_create_users.py",
+            "db/versions/20250101_0003_add_users_confirmed_at.py",
             "tests/test_accounts.py",
         ],
     },

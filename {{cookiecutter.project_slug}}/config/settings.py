@@ -202,6 +202,10 @@ CELERY = {
 # User accounts (see "User accounts" in the README). A password reset link
 # works for this many seconds, and only until the password changes.
 PASSWORD_RESET_SECONDS = env.int("PASSWORD_RESET_SECONDS", 60 * 60)
+# With ACCOUNTS_CONFIRM_EMAIL=1, sign-up mails a link to confirm the address,
+# good for this many seconds, and log-in waits until it is followed.
+ACCOUNTS_CONFIRM_EMAIL = env.bool("ACCOUNTS_CONFIRM_EMAIL", False)
+EMAIL_CONFIRM_SECONDS = env.int("EMAIL_CONFIRM_SECONDS", 24 * 60 * 60)
 # "Remember me" keeps a user logged in for this many days, in a cookie kept
 # as safe as the session's.
 REMEMBER_COOKIE_DURATION = timedelta(days=env.int("REMEMBER_COOKIE_DAYS", 30))
@@ -227,8 +231,8 @@ RATELIMIT_STORAGE_URI = env.str("RATELIMIT_STORAGE_URI", "memory://")
 {%- endif %}
 RATELIMIT_HEADERS_ENABLED = True
 
-# Email (Flask-Mailman) for the password reset links: MAIL_URL in one line
-# (smtp://, smtp+starttls:// or smtps://user:password@host:port), or the
+# Email (Flask-Mailman) for the reset and confirmation links: MAIL_URL in one
+# line (smtp://, smtp+starttls:// or smtps://user:password@host:port), or the
 # MAIL_SERVER, MAIL_PORT, ... settings. With neither, debugging prints the
 # messages to the console.
 MAIL_URL = env.str("MAIL_URL", "")

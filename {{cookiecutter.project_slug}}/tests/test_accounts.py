@@ -7,7 +7,7 @@ session, read from a page's <meta name="csrf-token">.
 import logging
 import re
 import uuid
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from argon2 import PasswordHasher
@@ -16,7 +16,7 @@ from redis import Redis
 {%- endif %}
 
 from {{ cookiecutter.package_name }} import users
-from {{ cookiecutter.package_name }}.accounts import reset_token
+from {{ cookiecutter.package_name }}.accounts import confirm_token, reset_token
 from {{ cookiecutter.package_name }}.app import create_app
 {%- if cookiecutter.database is sql %}
 from {{ cookiecutter.package_name }}.extensions import db
@@ -31,7 +31,9 @@ pytestmark = pytest.mark.usefixtures("mongo_server")
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "staple of another horse"
 RESET_SENT = "If an account has that email, a link to reset its password is on"
+CONFIRM_SENT = "If an unconfirmed account has that email, a new link is on its way."
 LINK = re.compile(r"https?://\S+/password/reset/\S+")
+CONFIRM_LINK = re.compile(r"https?://\S+/confirm/\S+")
 
 
 @pytest.fixture
@@ -276,17 +278,30 @@ def test_an_expired_or_forged_link_is_refused(
 
 
 @pytest.fixture
-def limited_app(overrides, request):
-    """An app that allows 2 attempts a minute; its settings may be parametrized."""
-    settings = getattr(request, "param", {})
-    app = create_app({**overrides, "ACCOUNTS_RATE_LIMIT": "2 per minute", **settings})
+def make_app(overrides, app):
+    """Apps of other settings, on the test database (which `app` migrated)."""
+
+    def make(**settings):
+        made.append(create_app({**overrides, **settings}))
+        return made[-1]
+
+    made = []
+    yield make
 {%- if cookiecutter.database is sql %}
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-{%- else %}
-    return app
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
 {%- endif %}
+
+
+@pytest.fixture
+def limited_app(make_app, request):
+    """An app that allows 2 attempts a minute, with the confirmation pages on;
+    its settings may be parametrized."""
+    settings = getattr(request, "param", {})
+    return make_app(
+        ACCOUNTS_RATE_LIMIT="2 per minute", ACCOUNTS_CONFIRM_EMAIL=True, **settings
+    )
 
 
 def client_of(app):
@@ -297,7 +312,7 @@ def client_of(app):
     return client
 
 
-@pytest.mark.parametrize("path", ["/login", "/signup", "/password/reset"])
+@pytest.mark.parametrize("path", ["/login", "/signup", "/password/reset", "/confirm"])
 def test_too_many_attempts_get_the_429_page(limited_app, post, path):
     client = client_of(limited_app)
     for _ in range(2):
@@ -325,15 +340,113 @@ def test_with_redis_the_counts_live_in_redis(limited_app, post, redis_server):
 {%- endif %}
 
 
-def test_the_cli_creates_a_user_who_can_log_in(app, client, post, email):
+def test_the_cli_creates_a_confirmed_user_who_can_log_in(
+    app, client, post, email, confirming
+):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "create", email, "--password", PASSWORD])
     assert result.exit_code == 0, result.output
     assert f"Created the user {email}." in result.output
     assert log_in(post, client, email, PASSWORD).status_code == 303
+    assert log_in(post, client_of(confirming), email, PASSWORD).status_code == 303
     again = runner.invoke(args=["users", "create", email, "--password", PASSWORD])
     assert again.exit_code == 1
     assert f"{email} already has an account." in again.output
+
+
+@pytest.fixture
+def confirming(make_app):
+    """An app that asks for email confirmation at sign-up, its outbox emptied."""
+    app = make_app(ACCOUNTS_CONFIRM_EMAIL=True)
+    app.extensions["mailman"].outbox = []
+    return app
+
+
+def confirm_path(app):
+    """The path of the confirmation link in the app's one email, which it takes."""
+    [message] = app.extensions["mailman"].outbox
+    app.extensions["mailman"].outbox.clear()
+    return urlsplit(CONFIRM_LINK.search(message.body)[0]).path
+
+
+def test_with_confirmation_off_there_are_no_confirm_pages(client):
+    assert client.get("/confirm").status_code == 404
+    assert client.get("/confirm/anything").status_code == 404
+    assert "Send it again" not in page(client.get("/login"))
+
+
+def test_with_confirmation_on_log_in_waits_for_the_emailed_link(
+    confirming, post, email
+):
+    client = client_of(confirming)
+    response = post(client, "/signup", email=email, password=PASSWORD, confirm=PASSWORD)
+    assert (response.status_code, response.location) == (303, "/login")
+    assert f"follow the link just sent to {email}" in page(client.get("/login"))
+    assert client.get("/account").status_code == 302
+    refused = log_in(post, client, email, PASSWORD)
+    assert refused.status_code == 422
+    assert "Confirm this email first" in page(refused)
+    assert "Send it again" in page(refused)
+    assert client.get("/account").status_code == 302
+
+    path = confirm_path(confirming)
+    response = client.get(path)
+    assert (response.status_code, response.location) == (303, "/login")
+    assert "Your email is confirmed" in page(client.get("/login"))
+    assert log_in(post, client, email, PASSWORD).status_code == 303
+    assert client.get("/account").status_code == 200
+    # Followed again, the link does no harm.
+    again = client_of(confirming).get(path, follow_redirects=True)
+    assert "Your email is confirmed" in page(again)
+
+
+def test_an_expired_or_forged_confirmation_link_is_refused(
+    confirming, email, monkeypatch
+):
+    client = client_of(confirming)
+    with confirming.app_context():
+        user = users.create(email, PasswordHasher().hash(PASSWORD))
+        token, reset = confirm_token(user), reset_token(user)
+    monkeypatch.setitem(confirming.config, "EMAIL_CONFIRM_SECONDS", -1)
+    expired = client.get(f"/confirm/{token}", follow_redirects=True)
+    assert expired.request.path == "/confirm"
+    assert "This confirmation link has expired" in page(expired)
+    monkeypatch.undo()
+    for forged in [f"{token}x", reset]:
+        refused = client.get(f"/confirm/{forged}", follow_redirects=True)
+        assert "This confirmation link is not valid" in page(refused)
+    with confirming.app_context():
+        assert users.find_by_email(email).confirmed_at is None
+
+
+def test_a_new_confirmation_link_gets_one_answer_for_every_email(
+    confirming, post, email
+):
+    client = client_of(confirming)
+    post(client, "/signup", email=email, password=PASSWORD, confirm=PASSWORD)
+    confirm_path(confirming)
+    for address in [email, "nobody@example.com"]:
+        response = post(client, "/confirm", email=address)
+        assert (response.status_code, response.location) == (303, "/login")
+        assert CONFIRM_SENT in page(client.get("/login"))
+    client.get(confirm_path(confirming))
+    assert log_in(post, client, email, PASSWORD).status_code == 303
+    # A confirmed email gets the same answer, and no email.
+    assert post(client, "/confirm", email=email).status_code == 303
+    assert confirming.extensions["mailman"].outbox == []
+
+
+def test_a_password_reset_by_email_confirms_the_email(confirming, post, email):
+    client = client_of(confirming)
+    post(client, "/signup", email=email, password=PASSWORD, confirm=PASSWORD)
+    confirm_path(confirming)
+    post(client, "/password/reset", email=email)
+    [message] = confirming.extensions["mailman"].outbox
+    path = urlsplit(LINK.search(message.body)[0]).path
+    response = post(client, path, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
+    assert (response.status_code, response.location) == (303, "/account")
+    post(client, "/logout")
+    assert log_in(post, client, email, NEW_PASSWORD).status_code == 303
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""User accounts: sessions, password hashing, reset links, email, rate limits.
+"""User accounts: sessions, password hashing, reset and confirmation links,
+email, rate limits.
 
 The pages live in blueprints/accounts, the users in users.py; the README's
 "User accounts" section explains the flow and how to remove it.
@@ -33,10 +34,11 @@ hasher = PasswordHasher()
 UNKNOWN_USER_HASH = hasher.hash("not a password of anyone")
 
 RESET_SALT = "password-reset"
+CONFIRM_SALT = "email-confirm"
 
 
 class TokenError(ValueError):
-    """A password reset link that cannot be used; the message says why."""
+    """A reset or confirmation link that cannot be used; the message says why."""
 
 
 def init_accounts(app):
@@ -81,28 +83,51 @@ def authenticate(email, password):
     return user if check_password(user, password) else None
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _serializer(salt):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _load(token, salt, max_age, what):
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise TokenError(f"This {what} link has expired: ask for a new one.") from None
+    except BadSignature:
+        raise TokenError(f"This {what} link is not valid: ask for a new one.") from None
 
 
 def reset_token(user):
-    return _serializer().dumps([str(user.id), user.password_fingerprint])
+    return _serializer(RESET_SALT).dumps([str(user.id), user.password_fingerprint])
 
 
 def user_for_reset_token(token):
     """The user a reset link was made for, if it is still good."""
-    try:
-        user_id, fingerprint = _serializer().loads(
-            token, max_age=current_app.config["PASSWORD_RESET_SECONDS"]
-        )
-    except SignatureExpired:
-        raise TokenError("This reset link has expired: ask for a new one.") from None
-    except (BadSignature, ValueError):
-        raise TokenError("This reset link is not valid: ask for a new one.") from None
+    max_age = current_app.config["PASSWORD_RESET_SECONDS"]
+    # Only this app can sign, so a good signature holds what reset_token put.
+    user_id, fingerprint = _load(token, RESET_SALT, max_age, "reset")
     user = users.get(user_id)
     if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint):
         # The password changed since: the link was used, or is stale.
         raise TokenError("This reset link has already been used: ask for a new one.")
+    return user
+
+
+def confirmation_required(user):
+    return current_app.config["ACCOUNTS_CONFIRM_EMAIL"] and user.confirmed_at is None
+
+
+def confirm_token(user):
+    return _serializer(CONFIRM_SALT).dumps([str(user.id), user.email])
+
+
+def user_for_confirm_token(token):
+    """The user a confirmation link was made for, if it is still good. A link
+    followed twice finds the user confirmed already, which does no harm."""
+    max_age = current_app.config["EMAIL_CONFIRM_SECONDS"]
+    user_id, email = _load(token, CONFIRM_SALT, max_age, "confirmation")
+    user = users.get(user_id)
+    if user is None or user.email != email:
+        raise TokenError("This confirmation link is not valid: ask for a new one.")
     return user
 
 
@@ -122,6 +147,23 @@ def send_reset_email(user, link):
     ).send()
 
 
+def send_confirm_email(user, link):
+    hours = current_app.config["EMAIL_CONFIRM_SECONDS"] // 3600
+    body = (
+        f"Someone, hopefully you, signed up on {current_app.config['APP_NAME']} "
+        f"with {user.email}.\n\n"
+        f"Confirm this address here within {hours} hours, then log in:\n\n"
+        f"{link}\n\n"
+        "If it was not you, ignore this email: nobody can log in with this "
+        "address until it is confirmed.\n"
+    )
+    EmailMessage(
+        subject=f"Confirm your email on {current_app.config['APP_NAME']}",
+        body=body,
+        to=[user.email],
+    ).send()
+
+
 users_cli = AppGroup("users", help="The user accounts.")
 
 
@@ -129,9 +171,9 @@ users_cli = AppGroup("users", help="The user accounts.")
 @click.argument("email")
 @click.password_option(help="Asked for, twice, when not given.")
 def create_user_command(email, password):
-    """Create a user, e.g. the first administrator."""
+    """Create a user, e.g. the first administrator, with a confirmed email."""
     try:
-        user = users.create(email, hash_password(password))
+        user = users.create(email, hash_password(password), confirmed=True)
     except users.EmailTaken:
         raise click.ClickException(f"{email} already has an account.") from None
     click.echo(f"Created the user {user.email}.")

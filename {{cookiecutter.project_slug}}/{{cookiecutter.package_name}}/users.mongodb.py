@@ -1,5 +1,6 @@
 """The users collection: {"email": str, "password_hash": str, "created_at":
-datetime}, one document per account, found by its (lowercase) email.
+datetime, "confirmed_at": datetime or None}, one document per account, found by
+its (lowercase) email.
 
 The unique index on email is created by `flask db create-indexes` (./run
 release) and before every sign-up, so no two accounts share an address.
@@ -26,6 +27,9 @@ class User(UserMixin):
         self.email = document["email"]
         self.password_hash = document["password_hash"]
         self.created_at = document["created_at"]
+        # When the user followed the link mailed at sign-up (ACCOUNTS_CONFIRM_EMAIL),
+        # or reset their password by email; None until then.
+        self.confirmed_at = document.get("confirmed_at")
 
     def __repr__(self):
         return f"<User {self.id} {self.email!r}>"
@@ -69,12 +73,14 @@ def find_by_email(email):
     return _found(users().find_one({"email": normalized(email)}))
 
 
-def create(email, password_hash):
+def create(email, password_hash, confirmed=False):
     create_indexes()
+    now = datetime.now(UTC)
     document = {
         "email": normalized(email),
         "password_hash": password_hash,
-        "created_at": datetime.now(UTC),
+        "created_at": now,
+        "confirmed_at": now if confirmed else None,
     }
     try:
         users().insert_one(document)
@@ -88,3 +94,14 @@ def set_password_hash(user, password_hash):
         {"_id": ObjectId(user.id)}, {"$set": {"password_hash": password_hash}}
     )
     user.password_hash = password_hash
+
+
+def confirm(user):
+    """Mark the user's email as confirmed; the first time counts."""
+    if user.confirmed_at is None:
+        now = datetime.now(UTC)
+        users().update_one(
+            {"_id": ObjectId(user.id), "confirmed_at": None},
+            {"$set": {"confirmed_at": now}},
+        )
+        user.confirmed_at = now

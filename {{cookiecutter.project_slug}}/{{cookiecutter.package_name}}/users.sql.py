@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow
     )
+    # When the user followed the link mailed at sign-up (ACCOUNTS_CONFIRM_EMAIL),
+    # or reset their password by email; None until then.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self):
         return f"<User {self.id} {self.email!r}>"
@@ -57,8 +60,12 @@ def find_by_email(email):
     return db.session.scalar(db.select(User).filter_by(email=normalized(email)))
 
 
-def create(email, password_hash):
-    user = User(email=normalized(email), password_hash=password_hash)
+def create(email, password_hash, confirmed=False):
+    user = User(
+        email=normalized(email),
+        password_hash=password_hash,
+        confirmed_at=utcnow() if confirmed else None,
+    )
     db.session.add(user)
     try:
         db.session.commit()
@@ -72,3 +79,10 @@ def create(email, password_hash):
 def set_password_hash(user, password_hash):
     user.password_hash = password_hash
     db.session.commit()
+
+
+def confirm(user):
+    """Mark the user's email as confirmed; the first time counts."""
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
+        db.session.commit()

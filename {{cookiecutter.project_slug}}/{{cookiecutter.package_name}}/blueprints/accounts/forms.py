@@ -48,3 +48,7 @@ class ResetPasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[InputRequired(), EqualTo("password", "The passwords differ.")],
     )
+
+
+class ConfirmRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])

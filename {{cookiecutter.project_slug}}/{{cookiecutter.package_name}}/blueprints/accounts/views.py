@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -17,14 +18,19 @@ from {{ cookiecutter.package_name }}.accounts import (
     TokenError,
     authenticate,
     check_password,
+    confirm_token,
+    confirmation_required,
     hash_password,
     limiter,
     reset_token,
+    send_confirm_email,
     send_reset_email,
+    user_for_confirm_token,
     user_for_reset_token,
 )
 from {{ cookiecutter.package_name }}.blueprints.accounts.forms import (
     ChangePasswordForm,
+    ConfirmRequestForm,
     LogInForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -40,6 +46,7 @@ rate_limited = limiter.limit(
     error_message="Too many attempts from your address: wait a little, then try again.",
 )
 RESET_SENT = "If an account has that email, a link to reset its password is on its way."
+CONFIRM_SENT = "If an unconfirmed account has that email, a new link is on its way."
 
 
 def start_session(user, remember=False):
@@ -59,6 +66,17 @@ def see_other(endpoint):
     # 303: the browser follows a form's POST with a GET, as scripts that
     # submit forms with fetch() expect too.
     return redirect(url_for(endpoint), 303)
+
+
+def mail_link(send, user, endpoint, token):
+    """Email the user a link to endpoint with token."""
+    link = url_for(endpoint, token=token, _external=True)
+    try:
+        send(user, link)
+    except OSError:
+        # The answer stays the same, or a failure would tell that the address
+        # has an account.
+        current_app.logger.exception("Could not send the email for %s", endpoint)
 
 
 def safe_next():
@@ -81,6 +99,14 @@ def signup():
                 "That email already has an account: log in, or reset its password."
             )
         else:
+            if confirmation_required(user):
+                token = confirm_token(user)
+                mail_link(send_confirm_email, user, "accounts.confirm_email", token)
+                flash(
+                    f"Almost there: follow the link just sent to {user.email} to "
+                    "confirm it, then log in."
+                )
+                return see_other("accounts.login")
             start_session(user)
             flash("Welcome! Your account is ready.")
             return see_other("accounts.account")
@@ -93,15 +119,20 @@ def login():
     form = LogInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        if user:
+        if user and confirmation_required(user):
+            form.email.errors.append(
+                "Confirm this email first, with the link sent to it at sign-up."
+            )
+        elif user:
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(), 303)
-        # Never the password, not even a wrong one: it may be one of the
-        # user's other passwords.
-        current_app.logger.warning(
-            "Failed log-in for %r from %s", form.email.data, request.remote_addr
-        )
-        form.password.errors.append("Wrong email or password.")
+        else:
+            # Never the password, not even a wrong one: it may be one of the
+            # user's other passwords.
+            current_app.logger.warning(
+                "Failed log-in for %r from %s", form.email.data, request.remote_addr
+            )
+            form.password.errors.append("Wrong email or password.")
     return form_page("accounts/login.html", form)
 
 
@@ -143,15 +174,8 @@ def reset_request():
     if form.validate_on_submit():
         user = users.find_by_email(form.email.data)
         if user:
-            link = url_for(
-                "accounts.reset_password", token=reset_token(user), _external=True
-            )
-            try:
-                send_reset_email(user, link)
-            except OSError:
-                # The answer stays the same, or a failure would tell that
-                # the address has an account.
-                current_app.logger.exception("Could not send a password reset email")
+            token = reset_token(user)
+            mail_link(send_reset_email, user, "accounts.reset_password", token)
         flash(RESET_SENT)
         return see_other("accounts.login")
     return form_page("accounts/reset_request.html", form)
@@ -168,7 +192,42 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         users.set_password_hash(user, hash_password(form.password.data))
+        # The link came by email: the address is the user's.
+        users.confirm(user)
         start_session(user)
         flash("Your password is changed, and you are logged in.")
         return see_other("accounts.account")
     return form_page("accounts/reset_password.html", form)
+
+
+def require_confirmation_on():
+    if not current_app.config["ACCOUNTS_CONFIRM_EMAIL"]:
+        abort(404)
+
+
+@accounts.route("/confirm", methods=["GET", "POST"])
+@rate_limited
+def confirm_request():
+    require_confirmation_on()
+    form = ConfirmRequestForm()
+    if form.validate_on_submit():
+        user = users.find_by_email(form.email.data)
+        if user and user.confirmed_at is None:
+            token = confirm_token(user)
+            mail_link(send_confirm_email, user, "accounts.confirm_email", token)
+        flash(CONFIRM_SENT)
+        return see_other("accounts.login")
+    return form_page("accounts/confirm_request.html", form)
+
+
+@accounts.get("/confirm/<token>")
+def confirm_email(token):
+    require_confirmation_on()
+    try:
+        user = user_for_confirm_token(token)
+    except TokenError as error:
+        flash(str(error))
+        return see_other("accounts.confirm_request")
+    users.confirm(user)
+    flash("Your email is confirmed: you can log in.")
+    return see_other("accounts.login")
