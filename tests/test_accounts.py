@@ -5,7 +5,9 @@ rate limits, MariaDB and SQLite with them in memory): the project's own suite
 passes against the real server, `./run release` creates the users table, and
 under gunicorn as in production a person signs up, logs out, logs in, asks for
 a password reset; the email arrives at an SMTP server this test runs on
-127.0.0.1, and its link sets a new password that then logs in (once).
+127.0.0.1, and its link sets a new password that then logs in (once). Then,
+with ACCOUNTS_CONFIRM_EMAIL=1, a new user is refused at log-in until the link
+of the confirmation email that arrives there is followed.
 
 MongoDB: no server can be installed here. Its variant installs and passes the
 tests that need no server; the rest are skipped, saying so. With MONGO_URL set,
@@ -14,7 +16,11 @@ the whole flow runs against that server too.
 
 import pytest
 
-from tests.support.accounts import reset_by_email, sign_up_log_out_log_in
+from tests.support.accounts import (
+    reset_by_email,
+    sign_up_confirm_log_in,
+    sign_up_log_out_log_in,
+)
 from tests.support.baking import bake
 from tests.support.runners import gunicorn, own_suite, project_env, run
 from tests.support.servers import DATABASES, redis_url, throwaway_database
@@ -44,6 +50,9 @@ def check_the_whole_flow(project, env):
         with gunicorn(project, **env, **mail) as (base, _):
             sign_up_log_out_log_in(base, "ada@example.com")
             link = reset_by_email(base, "ada@example.com", inbox)
+            assert link.startswith(base), link
+        with gunicorn(project, **env, **mail, ACCOUNTS_CONFIRM_EMAIL="1") as (base, _):
+            link = sign_up_confirm_log_in(base, "grace@example.com", inbox)
             assert link.startswith(base), link
 
 

@@ -10,6 +10,7 @@ PASSWORD = "correct horse battery"
 NEW_PASSWORD = "staple of another horse"
 RESET_SENT = "If an account has that email, a link to reset its password is on its way."
 RESET_LINK = re.compile(r"https?://\S+/password/reset/\S+")
+CONFIRM_LINK = re.compile(r"https?://\S+/confirm/\S+")
 
 
 def path_of(url):
@@ -54,4 +55,21 @@ def reset_by_email(base, email, inbox):
     expect(old, "/login", "Wrong email or password.", status=422)
     expect(browser.open("/login", {"email": email, "password": NEW_PASSWORD}), "/account")
     expect(Browser(base).open(path), "/password/reset", "already been used")
+    return link
+
+
+def sign_up_confirm_log_in(base, email, inbox):
+    """With ACCOUNTS_CONFIRM_EMAIL on: sign up, be refused at log-in, follow the
+    emailed link, then log in; returns the link."""
+    browser = Browser(base)
+    expect(browser.open("/signup"), "/signup", "Sign up")
+    fields = {"email": email, "password": PASSWORD, "confirm": PASSWORD}
+    expect(browser.open("/signup", fields), "/login", f"link just sent to {email}")
+    log_in = {"email": email, "password": PASSWORD}
+    expect(browser.open("/login", log_in), "/login", "Confirm this email first", status=422)
+    expect(browser.open("/account"), "/login", "Log in to see that page.")
+    message = inbox.wait_for(email)
+    link = CONFIRM_LINK.search(message.get_body(("plain",)).get_content())[0]
+    expect(browser.open(path_of(link)), "/login", "Your email is confirmed")
+    expect(browser.open("/login", log_in), "/account", email)
     return link
