@@ -36,7 +36,9 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class EmailForm(FlaskForm):
+    """Where to send a new password reset or confirmation link."""
+
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
 
 
@@ -48,7 +50,3 @@ class ResetPasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[InputRequired(), EqualTo("password", "The passwords differ.")],
     )
-
-
-class ConfirmRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])

@@ -30,10 +30,9 @@ from {{ cookiecutter.package_name }}.accounts import (
 )
 from {{ cookiecutter.package_name }}.blueprints.accounts.forms import (
     ChangePasswordForm,
-    ConfirmRequestForm,
+    EmailForm,
     LogInForm,
     ResetPasswordForm,
-    ResetRequestForm,
     SignUpForm,
 )
 
@@ -170,7 +169,7 @@ def change_password():
 @accounts.route("/password/reset", methods=["GET", "POST"])
 @rate_limited
 def reset_request():
-    form = ResetRequestForm()
+    form = EmailForm()
     if form.validate_on_submit():
         user = users.find_by_email(form.email.data)
         if user:
@@ -209,7 +208,7 @@ def require_confirmation_on():
 @rate_limited
 def confirm_request():
     require_confirmation_on()
-    form = ConfirmRequestForm()
+    form = EmailForm()
     if form.validate_on_submit():
         user = users.find_by_email(form.email.data)
         if user and user.confirmed_at is None:
