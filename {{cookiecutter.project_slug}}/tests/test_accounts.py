@@ -279,7 +279,7 @@ def test_an_expired_or_forged_link_is_refused(
 
 @pytest.fixture
 def make_app(overrides, app):
-    """Apps of other settings, on the test database (which `app` migrated)."""
+    """Apps of other settings, on the test database that `app` set up."""
 
     def make(**settings):
         made.append(create_app({**overrides, **settings}))
