@@ -43,6 +43,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -149,6 +150,17 @@ STANDINS: list[Standin] = [
         (("nginx", "-v"), r"nginx version: nginx/1\.30\.\d+"),
     ),
 ]
+UV_VERSION = "0.13.8"
+STANDINS.append(
+    Standin(
+        (f"ghcr.io/astral-sh/uv:{UV_VERSION}",),
+        "uv",
+        "trixie",  # unused: the image starts from scratch
+        (),
+        (("/uv", "--version"), rf"^uv {re.escape(UV_VERSION)} "),
+        extra="uv-wheel",
+    )
+)
 DEFAULT_TAG = "python:3.13-slim"
 
 
@@ -563,7 +575,27 @@ def prepare_context(s: Standin, tmp: Path) -> Path:
         os.link(
             tar, ctx / "cpython.tar"
         ) if tar.stat().st_dev == ctx.stat().st_dev else shutil.copyfile(tar, ctx / "cpython.tar")
+    if s.extra == "uv-wheel":
+        unpack_uv_wheel(s.tag.rpartition(":")[2], ctx)
     return ctx
+
+
+def unpack_uv_wheel(version: str, ctx: Path) -> None:
+    """uv and uvx of this version, from its static (musllinux) wheel on PyPI."""
+    wheels = CACHE_DIR / f"uv-{version}"
+    if not any(wheels.glob("*.whl")):
+        run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary", ":all:", "--platform", "musllinux_1_1_x86_64",
+             "--dest", str(wheels), f"uv=={version}"],
+            timeout=600,
+        )  # fmt: skip
+
+    with zipfile.ZipFile(next(wheels.glob("*.whl"))) as wheel:
+        for name in ("uv", "uvx"):
+            target = ctx / name
+            target.write_bytes(wheel.read(f"uv-{version}.data/scripts/{name}"))
+            target.chmod(0o755)
 
 
 def make_cpython_tar(prefix: Path, out: Path) -> None:
