@@ -24,7 +24,7 @@ SQL_DATABASE = "{{ cookiecutter.database is sql }}" == "True"
 WITH_ASSETS = "{{ cookiecutter is with_assets }}" == "True"
 
 # Where tools/lock_python.py stored the locks (local_extensions.py, absolute).
-PYTHON_LOCKS = Path(json.loads(r'{{ python_locks|tojson }}'))
+PYTHON_LOCKS = Path(json.loads(r"""[{{ python_locks|tojson }}]""")[0])
 
 PKG = ANSWERS["package_name"]
 DEMO = f"{PKG}/blueprints/demo"

@@ -1,7 +1,7 @@
 """The default project, installed and run for real (slow: minutes, not seconds).
 
-It installs the project's pinned requirements into a virtual environment of
-its own pins, runs the project's own test suite on SQLite and on the real
+It installs the project's uv.lock into a virtual environment of its own
+(`uv sync --locked`), runs the project's own test suite on SQLite and on the real
 PostgreSQL server, and serves it under gunicorn with its own config/gunicorn.py.
 """
 
