@@ -118,6 +118,22 @@ def test_production_start_without_a_secret_key_fails_clearly(installed_project):
     assert "SECRET_KEY must be set" in result.stdout + result.stderr
 
 
+def test_run_lock_keeps_the_shipped_locks_and_outdated_lists_newer_releases(
+    installed_project,
+):
+    """`./run lock` against PyPI and npm on a fresh bake rewrites nothing: the
+    shipped uv.lock and package-lock.json are what the tools would write.
+    `./run outdated` answers for both."""
+    locks = [installed_project / "uv.lock", installed_project / "assets/package-lock.json"]
+    before = [lock.read_text() for lock in locks]
+    run("./run", "lock", cwd=installed_project, env=clean_env(), timeout=600, check=True)
+    assert [lock.read_text() for lock in locks] == before
+    result = run("./run", "outdated", cwd=installed_project, env=clean_env(), timeout=600,
+                 check=True)  # fmt: skip
+    python = [line for line in result.stdout.splitlines() if "(latest: v" in line]
+    assert python or "every dependency is on its latest release" in result.stdout, result.stdout
+
+
 def test_run_demo_installs_only_cookiecutter_and_serves(tmp_path):
     """The template README's first command, on a copy of this checkout: it bakes
     the default into build/ and serves it, with no test toolchain installed."""
