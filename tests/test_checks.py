@@ -55,6 +55,12 @@ def test_the_template_lints_with_the_projects_own_tool_versions(default_project)
     assert {tool: template[tool] for tool in SHARED_TOOLS} == {t: dev[t] for t in SHARED_TOOLS}
 
 
+def test_the_pre_commit_config_is_valid(default_project):
+    config = default_project / ".pre-commit-config.yaml"
+    result = run(BIN / "pre-commit", "validate-config", config)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_run_lint_passes_on_clean_bakes(default_project, nginx_project):
     for project in (default_project, nginx_project):
         result = lint(project)
