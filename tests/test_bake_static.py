@@ -16,6 +16,7 @@ from tests.support.checks import (
     file_problems,
     hadolint_problems,
     ruff_problems,
+    shellcheck_problems,
     trace_problems,
     uv_version_problems,
 )
@@ -47,13 +48,14 @@ def test_default_bake_has_the_spine(default_project):
 
 def test_default_bake_is_static_clean(default_project):
     """No debris, everything parses, no empty folder or blank-line debris, no trace of
-    an unchosen option, ruff, hadolint and docker-compose config are clean."""
+    an unchosen option, ruff, hadolint, shellcheck and docker-compose config are clean."""
     assert file_problems(default_project) == []
     assert blank_line_problems(default_project) == []
     assert trace_problems(default_project, DEFAULTS) == []
     assert compose_problems(default_project) == []
     assert ruff_problems([default_project]) == {}
     assert hadolint_problems([default_project]) == {}
+    assert shellcheck_problems([default_project]) == {}
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,10 @@
 """The option matrix: every combination is refused exactly as documented, or bakes clean.
 
 The combinations come from cookiecutter.json (tests/support/variants.py), so a
-new option or value extends the matrix by itself. Checks run in batches (ruff and hadolint
-once per batch, identical compose files and Dockerfiles checked once) so that
-the whole matrix stays within minutes on two cores.
+new option or value extends the matrix by itself. Checks run in batches (ruff,
+hadolint and shellcheck once per batch, identical compose files, Dockerfiles
+and shell scripts checked once) so that the whole matrix stays within minutes
+on two cores.
 """
 
 import math

@@ -1,7 +1,7 @@
 """Every database x Redis x Celery x nginx combination bakes clean (fast, no servers).
 
 For each variant: every static check (no trace of an unchosen option, ruff,
-hadolint, compose config, blank lines, nginx -t with Debian's nginx), only the
+hadolint, shellcheck, compose config, blank lines, nginx -t with Debian's nginx), only the
 chosen drivers pinned, the compose services, volumes and health checks that
 the answers call for, fresh passwords for the chosen database, and the
 Dockerfile's stages.

@@ -1,8 +1,8 @@
 """The static checks: each takes a baked project and returns its problems.
 
 Every tier runs these same checks; a check that is costly per call (ruff,
-hadolint, docker-compose) takes a batch of projects or caches its verdicts by
-the files' digest, so the matrix stays within minutes on two cores.
+hadolint, shellcheck, docker-compose) takes a batch of projects or caches its
+verdicts by the files' digest, so the matrix stays within minutes on two cores.
 """
 
 import ast
@@ -296,6 +296,7 @@ def _digest(*paths):
 _COMPOSE_VERDICTS = {}
 _HADOLINT_VERDICTS = {}
 _LOCK_VERDICTS = {}
+_SHELLCHECK_VERDICTS = {}
 _NGINX_VERDICTS = {}
 
 
@@ -319,24 +320,65 @@ def compose_problems(project):
     return problems
 
 
-def hadolint_problems(projects):
-    """{project: problems}: hadolint once over every distinct Dockerfile of the batch."""
+def _distinct(projects, paths_of):
+    """{digest: [(project, path), ...]}: the files paths_of(project) names, by content."""
     by_digest = {}
     for project in projects:
-        for path in project.rglob("Dockerfile*"):
+        for path in paths_of(project):
             by_digest.setdefault(_digest(path), []).append((project, path))
+    return by_digest
+
+
+def _verdict_problems(tool, by_digest, verdicts):
+    """{project: problems}: each file's cached verdict, where there is one."""
+    problems = {}
+    for key, paths in by_digest.items():
+        if verdicts[key]:
+            for project, path in paths:
+                problems.setdefault(project, []).append(
+                    f"{tool} {path.relative_to(project)}: {verdicts[key]}"
+                )
+    return problems
+
+
+def hadolint_problems(projects):
+    """{project: problems}: hadolint once over every distinct Dockerfile of the batch."""
+    by_digest = _distinct(projects, lambda project: project.rglob("Dockerfile*"))
     for key, paths in by_digest.items():
         if key not in _HADOLINT_VERDICTS:
             result = run(BIN / "hadolint", "--no-color", paths[0][1])
             _HADOLINT_VERDICTS[key] = (result.stdout + result.stderr).strip()
-    problems = {}
-    for key, paths in by_digest.items():
-        if _HADOLINT_VERDICTS[key]:
-            for project, path in paths:
-                problems.setdefault(project, []).append(
-                    f"hadolint {path.relative_to(project)}: {_HADOLINT_VERDICTS[key]}"
-                )
-    return problems
+    return _verdict_problems("hadolint", by_digest, _HADOLINT_VERDICTS)
+
+
+SHELL_SHEBANG = re.compile(rb"#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|da)?sh\b")
+
+
+def shell_scripts(project):
+    """The project's shell scripts: a shell's shebang, or a .sh or .envsh name."""
+    return [
+        path
+        for path in files(project)
+        if path.suffix in {".sh", ".envsh"} or SHELL_SHEBANG.match(path.read_bytes()[:64])
+    ]
+
+
+def shellcheck_problems(projects):
+    """{project: problems}: shellcheck, in one call, over every distinct shell
+    script of the batch not checked before."""
+    by_digest = _distinct(projects, shell_scripts)
+    unchecked = {paths[0][1]: key for key, paths in by_digest.items()
+                 if key not in _SHELLCHECK_VERDICTS}  # fmt: skip
+    if unchecked:
+        result = run(BIN / "shellcheck", "--format=gcc", *unchecked)
+        findings = {key: [] for key in unchecked.values()}
+        for line in (result.stdout + result.stderr).splitlines():
+            path = next((p for p in unchecked if line.startswith(f"{p}:")), None)
+            assert path, f"shellcheck said what no script explains: {line}"
+            findings[unchecked[path]].append(line.removeprefix(f"{path}:"))
+        assert result.returncode == 0 or any(findings.values()), result.stderr
+        _SHELLCHECK_VERDICTS.update((key, "; ".join(lines)) for key, lines in findings.items())
+    return _verdict_problems("shellcheck", by_digest, _SHELLCHECK_VERDICTS)
 
 
 def lock_problems(projects):
@@ -462,7 +504,12 @@ def static_problems(projects, answers_of):
         + compose_problems(project)
         for project in projects
     }
-    for found in (hadolint_problems(projects), ruff_problems(projects), lock_problems(projects)):
+    for found in (
+        hadolint_problems(projects),
+        shellcheck_problems(projects),
+        ruff_problems(projects),
+        lock_problems(projects),
+    ):
         for project, lines in found.items():
             problems[project] += lines
     return problems

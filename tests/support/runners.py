@@ -28,9 +28,18 @@ PROJECT_SETTINGS = (
 )  # fmt: skip
 
 
+# The template's ./run takes VENV (VENV=/shared/venv) as the generated one does:
+# leaked, a generated ./run setup would sync the template's environment.
+RUNNER_SETTINGS = {"VENV"}
+
+
 def clean_env(**overrides):
     """The environment for a generated project's processes: no leaking settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PROJECT_SETTINGS)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(PROJECT_SETTINGS) and k not in RUNNER_SETTINGS
+    }
     env.update(overrides)
     return env
 

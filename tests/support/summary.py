@@ -22,7 +22,10 @@ ROWS = [
     ("matrix_refused", "of those refused by the hook, exactly as the rules say"),
     ("matrix_baking", "combinations that bake (of the full product)"),
     ("matrix_baked", "baked by the static matrix"),
-    ("matrix_static_clean", "static-clean (debris, parse, ruff, compose, hadolint, traces)"),
+    (
+        "matrix_static_clean",
+        "static-clean (debris, parse, ruff, compose, hadolint, shellcheck, traces)",
+    ),
     ("pairwise_variants", "pairwise variants run for real"),
     ("pairwise_passed", "fully run (install, own tests, assets, gunicorn, / and /up)"),
     ("fuzz_examples", "hostile-input examples"),
