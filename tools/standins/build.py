@@ -114,6 +114,18 @@ STANDINS: list[Standin] = [
         (("postgres", "--version"), r"^postgres \(PostgreSQL\) 17\.\d+"),
     ),
     Standin(
+        ("postgres:18",),
+        "postgres",
+        "sid",
+        (
+            ("PG_MAJOR", "18"),
+            # the official 18 image's layout: data under the volume /var/lib/postgresql
+            ("PGDATA", "/var/lib/postgresql/18/docker"),
+            ("PG_VOLUME", "/var/lib/postgresql"),
+        ),
+        (("postgres", "--version"), r"^postgres \(PostgreSQL\) 18\.\d+"),
+    ),
+    Standin(
         ("mariadb:11", "mariadb:11.8"),
         "mariadb",
         "trixie",
