@@ -97,6 +97,14 @@ STANDINS: list[Standin] = [
         (("python", "--version"), r"^Python 3\.14\.\d+$"),
     ),
     Standin(
+        ("python:3.15-slim",),
+        "python-debian",
+        "sid",
+        # sid's default python3 is 3.14: pip is Debian's pip wheel, installed for 3.15
+        (("PYVER", "3.15"), ("PIP", "wheel")),
+        (("python", "--version"), r"^Python 3\.15\.\d+$"),
+    ),
+    Standin(
         ("python:3.12-slim",),
         "python-copied",
         "trixie",
@@ -126,7 +134,7 @@ STANDINS: list[Standin] = [
         (("postgres", "--version"), r"^postgres \(PostgreSQL\) 18\.\d+"),
     ),
     Standin(
-        ("mariadb:11", "mariadb:11.8"),
+        ("mariadb:11.8", "mariadb:11"),
         "mariadb",
         "trixie",
         (),
@@ -161,7 +169,7 @@ STANDINS: list[Standin] = [
         (("nginx", "-v"), r"nginx version: nginx/1\.30\.\d+"),
     ),
 ]
-DEFAULT_TAG = "python:3.13-slim"
+DEFAULT_TAG = "python:3.14-slim"
 
 
 # --------------------------------------------------------------------------- utils
