@@ -8,10 +8,15 @@ generated project.
 
 import logging
 import re
+from pathlib import Path
 
 from jinja2.ext import Extension
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|&~])")
+# The Python locks tools/lock_python.py writes and the post-generation hook
+# assembles each project's uv.lock from (the hook runs elsewhere: it gets this
+# absolute path as the Jinja global python_locks).
+PYTHON_LOCKS = Path(__file__).resolve().parent / "locks" / "python"
 
 
 def oneline(value):
@@ -154,6 +159,7 @@ class TextFilters(Extension):
             dnslabel=dnslabel,
             service=service,
         )
+        environment.globals["python_locks"] = str(PYTHON_LOCKS)
         environment.tests.update(
             sql=sql,
             with_server=with_server,

@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,11 +76,11 @@ def prune_build_cache() -> None:
 
 
 def flask_pins(project: Path) -> str:
-    """The generated project's own flask and gunicorn pins, for the bare app."""
+    """The generated project's own flask and gunicorn versions (uv.lock), for the bare app."""
     wanted = {"flask", "gunicorn", "werkzeug", "jinja2", "click", "itsdangerous", "markupsafe"}
     wanted |= {"blinker", "packaging"}
-    lines = (project / "requirements.txt").read_text().splitlines()
-    return "\n".join(line for line in lines if line.split("==")[0] in wanted) + "\n"
+    locked = tomllib.loads((project / "uv.lock").read_text())["package"]
+    return "".join(f"{p['name']}=={p['version']}\n" for p in locked if p["name"] in wanted)
 
 
 def bare_project(base: Path, pins: str) -> Path:

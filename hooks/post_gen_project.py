@@ -4,13 +4,16 @@ Runs inside the freshly generated project. It never touches the network, so a
 bake works offline.
 """
 
+import hashlib
 import json
 import os
+import re
 import runpy
 import secrets
 import shlex
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 # Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
@@ -19,6 +22,9 @@ ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
 # Conditions derived from the answers, stated once in local_extensions.py.
 SQL_DATABASE = "{{ cookiecutter.database is sql }}" == "True"
 WITH_ASSETS = "{{ cookiecutter is with_assets }}" == "True"
+
+# Where tools/lock_python.py stored the locks (local_extensions.py, absolute).
+PYTHON_LOCKS = Path(json.loads(r"""[{{ python_locks|tojson }}]""")[0])
 
 PKG = ANSWERS["package_name"]
 DEMO = f"{PKG}/blueprints/demo"
@@ -212,6 +218,39 @@ def write_kubernetes_secrets(root):
         target.chmod(0o600)
 
 
+def python_lock(pyproject, store):
+    """The project's uv.lock, from the locks tools/lock_python.py stored.
+
+    uv wrote one lock per set of dependencies, for a project named
+    lock-placeholder; this takes the one made for this pyproject.toml and puts
+    the project's own name and version in it, at its place in uv's order.
+    """
+    data = tomllib.loads(pyproject)
+    wanted = {
+        "requires-python": data["project"]["requires-python"],
+        "dependencies": data["project"]["dependencies"],
+        "dependency-groups": data.get("dependency-groups", {}),
+    }
+    entries = json.loads((store / "variants.json").read_text())
+    entry = next((e for e in entries if e["requires"] == wanted), None)
+    if entry is None:
+        sys.exit("ERROR: no stored uv.lock for these dependencies: run tools/lock_python.py.")
+    blocks = (store / "packages.lock").read_text().split("\n[[package]]\n")
+    blocks = ["[[package]]\n" + b.removeprefix("[[package]]\n").rstrip("\n") + "\n" for b in blocks]
+    by_id = {hashlib.sha256(b.encode()).hexdigest()[:16]: b for b in blocks}
+    packages = [by_id[i] for i in entry["packages"]]
+    # uv normalizes the name (PEP 503) and the version (no leading zeros).
+    name = re.sub(r"[-_.]+", "-", data["project"]["name"]).lower()
+    version = re.sub(r"\d+", lambda m: str(int(m.group())), data["project"]["version"])
+    own = entry["project"].replace(
+        'name = "lock-placeholder"\nversion = "0.1.0"\n',
+        f'name = "{name}"\nversion = "{version}"\n',
+        1,
+    )
+    at = sum(1 for b in packages if re.match(r'\[\[package]]\nname = "([^"]+)"', b)[1] < name)
+    return entry["header"] + "\n".join([*packages[:at], own, *packages[at:]])
+
+
 def shown_path(project, shell_cwd):
     """The project's folder as the user's shell reaches it: relative to where
     cookiecutter was run ($PWD; the hook itself runs inside the project) when it
@@ -250,6 +289,8 @@ def main():
     for relative in unchosen_paths(ANSWERS, MANIFEST):
         remove(root / relative)
     remove_empty_dirs(root)
+    pyproject = (root / "pyproject.toml").read_text()
+    (root / "uv.lock").write_text(python_lock(pyproject, PYTHON_LOCKS))
     write_env(root)
     write_kubernetes_secrets(root)
     print(next_steps(root, ANSWERS, os.environ.get("PWD")))

@@ -12,9 +12,13 @@ import os
 import re
 import shlex
 import sys
+from pathlib import Path
 
 # Every answer, as rendered by cookiecutter (JSON keeps quotes and newlines intact).
 ANSWERS = json.loads(r"""{{ cookiecutter|tojson }}""")
+
+# Where tools/lock_python.py stored the locks (local_extensions.py, absolute).
+PYTHON_LOCKS = Path(json.loads(r"""[{{ python_locks|tojson }}]""")[0])
 
 # Top-level names the generated project or its dependencies import, or that it
 # ships; a package with one of these names would shadow it and break the app in
@@ -71,7 +75,23 @@ def name_problems(field, value):
     if value in SHADOWED_NAMES or value in sys.stdlib_module_names:
         yield (
             f"{field} {value!r} would shadow the module {value!r} that the project"
-            " imports: choose another name, e.g. my_{value}."
+            f" imports: choose another name, e.g. my_{value}."
+        )
+
+
+def locked_names():
+    """The names of the packages that some answers' uv.lock pins (normalized)."""
+    text = (PYTHON_LOCKS / "packages.lock").read_text()
+    return set(re.findall(r'^\[\[package]]\nname = "([^"]+)"$', text, re.M))
+
+
+def distribution_problems(slug):
+    """uv.lock names the project after its slug, beside the packages it pins."""
+    name = re.sub(r"[-_.]+", "-", slug)
+    if name in locked_names():
+        yield (
+            f"project_slug {slug!r} is the name of a package that this template's"
+            f" projects install ({name}, in uv.lock): choose another name, e.g. my_{slug}."
         )
 
 
@@ -84,6 +104,8 @@ def problems(answers):
         )
         return
     slug_problems = list(name_problems("project_slug", answers["project_slug"]))
+    if not slug_problems:
+        slug_problems += distribution_problems(answers["project_slug"])
     yield from slug_problems
     # package_name is derived from the slug: report it only when it has its own fault.
     if not slug_problems or answers["package_name"] != answers["project_slug"].replace("-", "_"):

@@ -4,6 +4,7 @@ and hold no debris, and their secrets are fresh and private."""
 import os
 import re
 import stat
+import sys
 
 import pytest
 
@@ -18,7 +19,9 @@ from tests.support.checks import (
     trace_problems,
 )
 from tests.support.runners import run
+from tests.support.template import BIN, TEMPLATE_DIR
 from tests.support.variants import DEFAULTS
+from tools.standins.build import UV_VERSION
 
 
 def test_default_bake_has_the_spine(default_project):
@@ -168,3 +171,28 @@ def test_each_license_becomes_the_license_file(cookies, license_name, expected):
     text = (project / "LICENSE").read_text()
     assert expected in text and "Ada Lovelace" in text
     assert not (project / "licenses").exists()
+
+
+def test_one_uv_version_everywhere(default_project):
+    """The image's uv, ./run's bootstrap, the template's own uv (which made the
+    locks) and the docker tier's stand-in are one version."""
+    dockerfile = (default_project / "Dockerfile").read_text()
+    run_file = (default_project / "run").read_text()
+    ours = (TEMPLATE_DIR / "requirements-dev.txt").read_text()
+    assert re.findall(r"ghcr\.io/astral-sh/uv:(\S+) ", dockerfile) == [UV_VERSION]
+    assert re.findall(r'^UV_VERSION="(.+)"$', run_file, re.M) == [UV_VERSION]
+    assert re.findall(r"^uv==(\S+)$", ours, re.M) == [UV_VERSION]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug, version", [("aaa_app", "0.1.0"), ("zz__top", "01.2.0rc01")])
+def test_the_lock_is_byte_for_byte_what_uv_writes(cookies, tmp_path, slug, version):
+    """Where the project's own entry goes and how its name and version are
+    spelled: `uv lock` from scratch (against PyPI) writes the same bytes."""
+    project = bake(cookies, project_slug=slug, version=version, auth="accounts")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "pyproject.toml").write_text((project / "pyproject.toml").read_text())
+    env = {**os.environ, "UV_PYTHON": sys.executable, "UV_PYTHON_DOWNLOADS": "never"}
+    run(BIN / "uv", "lock", "--quiet", cwd=fresh, env=env, check=True)
+    assert (fresh / "uv.lock").read_text() == (project / "uv.lock").read_text()

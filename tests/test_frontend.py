@@ -170,7 +170,7 @@ def shared_venv(cookies_session):
     if not shutil.which("npm"):
         pytest.fail("npm is needed to build the frontends: install Node.js 24 (20 and newer work)")
     project = bake(cookies_session, frontend="none", auth="accounts")
-    return venv_for(project, requirements="requirements.txt")
+    return venv_for(project, dev=False)
 
 
 @pytest.fixture(scope="session")

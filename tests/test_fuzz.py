@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from tests.support.baking import bake_in_process, effective_answers, package_of, parse_structured
-from tests.support.checks import file_problems, ruff_problems
+from tests.support.checks import file_problems, lock_problems, ruff_problems
 from tests.support.hooks import MAX_NAME_LENGTH, SHADOWED_NAMES
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
@@ -172,6 +172,7 @@ def assert_sound(project, answers):
     problems = [p for p in file_problems(project) if "debris" not in p or not has_jinja(answers)]
     assert not problems, problems
     assert ruff_problems([project]) == {}
+    assert lock_problems([project]) == {}
     assert name_is_valid(project.name) and name_is_valid(answers["package_name"]), project.name
 
     name, description = one_line(answers["project_name"]), one_line(answers["description"])

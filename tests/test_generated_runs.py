@@ -1,7 +1,7 @@
 """The default project, installed and run for real (slow: minutes, not seconds).
 
-It installs the project's pinned requirements into a virtual environment of
-its own pins, runs the project's own test suite on SQLite and on the real
+It installs the project's uv.lock into a virtual environment of its own
+(`uv sync --locked`), runs the project's own test suite on SQLite and on the real
 PostgreSQL server, and serves it under gunicorn with its own config/gunicorn.py.
 """
 
@@ -116,6 +116,22 @@ def test_production_start_without_a_secret_key_fails_clearly(installed_project):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stdout + result.stderr
+
+
+def test_run_lock_keeps_the_shipped_locks_and_outdated_lists_newer_releases(
+    installed_project,
+):
+    """`./run lock` against PyPI and npm on a fresh bake rewrites nothing: the
+    shipped uv.lock and package-lock.json are what the tools would write.
+    `./run outdated` answers for both."""
+    locks = [installed_project / "uv.lock", installed_project / "assets/package-lock.json"]
+    before = [lock.read_text() for lock in locks]
+    run("./run", "lock", cwd=installed_project, env=clean_env(), timeout=600, check=True)
+    assert [lock.read_text() for lock in locks] == before
+    result = run("./run", "outdated", cwd=installed_project, env=clean_env(), timeout=600,
+                 check=True)  # fmt: skip
+    python = [line for line in result.stdout.splitlines() if "(latest: v" in line]
+    assert python or "every dependency is on its latest release" in result.stdout, result.stdout
 
 
 def test_run_demo_installs_only_cookiecutter_and_serves(tmp_path):

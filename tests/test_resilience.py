@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("resilience")]
 @pytest.fixture(scope="module")
 def project(cookies_session):
     project = bake(cookies_session)
-    venv_for(project, requirements="requirements.txt")
+    venv_for(project, dev=False)
     return project
 
 

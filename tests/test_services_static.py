@@ -14,7 +14,7 @@ import pytest
 from local_extensions import DATABASE_SERVICES, SQL_DATABASES
 from tests.support import variants
 from tests.support.baking import bake, package_of, parse_structured, read_env_file
-from tests.support.checks import nginx_problems, static_problems
+from tests.support.checks import locked_names, nginx_problems, static_problems
 from tests.support.servers import DATABASES
 
 VARIANTS = variants.services_static()
@@ -42,13 +42,9 @@ def test_nginx_config_passes_nginx_t(variant, tmp_path):
         assert "gzip_static on;" in conf and "immutable" in conf
 
 
-def test_requirements_hold_only_the_chosen_drivers(variant):
+def test_the_lock_holds_only_the_chosen_drivers(variant):
     answers, project = variant
-    pins = {
-        line.split("==")[0].split("[")[0]
-        for line in (project / "requirements.txt").read_text().splitlines()
-        if line and not line.startswith("#")
-    }
+    pins = locked_names(project)
     db = answers["database"]
     for database, spec in DATABASES.items():
         if spec.driver:

@@ -1,6 +1,6 @@
 """The image builds on every python_version answer and runs that Python.
 
-The build installs the pinned requirements and runs `flask digest compile`,
+The build installs the locked dependencies (`uv sync --locked`) and runs `flask digest compile`,
 which imports the app, so a pin that does not install, or code that does not
 import, on one of the offered Pythons fails here. The default variant's whole
 stack is proven in test_variant_stacks.py.

@@ -12,6 +12,8 @@ import os
 import re
 import shutil
 import sys
+import tempfile
+import tomllib
 from pathlib import Path
 
 from local_extensions import SQL_DATABASES
@@ -150,8 +152,9 @@ TRACES = [
     ("use_nginx", _flag("use_nginx"), re.compile(r"nginx|ProxyFix|PROXY_COUNT", re.I), True),
     ("use_kubernetes", _flag("use_kubernetes"),
      re.compile(r"kubernetes|kustomiz|kubectl|\bk8s\b", re.I), True),
+    # The registry the workflow pushes to; uv's own image lives there too.
     ("ci=github", _value("ci", "github"),
-     re.compile(r"github actions|\.github/workflows|ghcr\.io", re.I), True),
+     re.compile(r"github actions|\.github/workflows|ghcr\.io(?!/astral-sh/uv:)", re.I), True),
     ("frontend=htmx", _value("frontend", "htmx"), re.compile(r"htmx", re.I), True),
     ("frontend=hotwire", _value("frontend", "hotwire"),
      re.compile(r"hotwire|@hotwired|stimulus|turbo", re.I), True),
@@ -205,11 +208,10 @@ def dependency_words(project):
     for path in files(project):
         relative = path.relative_to(project)
         words += [(f"path {relative}", part) for part in relative.parts]
-        if path.name.startswith("requirements") and path.suffix == ".txt":
-            for line in path.read_text().splitlines():
-                match = REQUIREMENT_NAME.match(line)
-                if match and not line.lstrip().startswith("-"):
-                    words.append((f"{relative}", match.group(1)))
+        if path.name == "pyproject.toml":
+            words += [(f"{relative}", REQUIREMENT_NAME.match(d).group(1)) for d in declared(path)]
+        elif path.name == "uv.lock":
+            words += [(f"{relative}", name) for name in locked_names(path.parent)]
         elif path.name == "package.json":
             data = json.loads(path.read_text())
             for key in PACKAGE_JSON_DEPENDENCIES:
@@ -232,6 +234,18 @@ def dependency_words(project):
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     words.append((f"{relative} import", node.module))
     return words
+
+
+def declared(pyproject):
+    """Every requirement pyproject.toml declares: the app's and each group's."""
+    data = tomllib.loads(pyproject.read_text())
+    groups = data.get("dependency-groups", {}).values()
+    return data["project"].get("dependencies", []) + [d for group in groups for d in group]
+
+
+def locked_names(project):
+    """The names of the packages uv.lock pins (the project's own included)."""
+    return {p["name"] for p in tomllib.loads((project / "uv.lock").read_text())["package"]}
 
 
 def trace_problems(project, answers):
@@ -280,6 +294,7 @@ def _digest(*paths):
 
 _COMPOSE_VERDICTS = {}
 _HADOLINT_VERDICTS = {}
+_LOCK_VERDICTS = {}
 _NGINX_VERDICTS = {}
 
 
@@ -321,6 +336,36 @@ def hadolint_problems(projects):
                     f"hadolint {path.relative_to(project)}: {_HADOLINT_VERDICTS[key]}"
                 )
     return problems
+
+
+def lock_problems(projects):
+    """{project: problems}: `uv lock --locked --offline` once per distinct
+    pyproject.toml and uv.lock of the batch, with an empty cache: the shipped
+    lock matches the project exactly, with nothing fetched."""
+    by_digest = {}
+    for project in projects:
+        key = _digest(project / "pyproject.toml", project / "uv.lock")
+        by_digest.setdefault(key, []).append(project)
+    for key, batch in by_digest.items():
+        if key not in _LOCK_VERDICTS:
+            with tempfile.TemporaryDirectory() as scratch:
+                copy = Path(scratch) / "project"
+                copy.mkdir()
+                for name in ("pyproject.toml", "uv.lock"):
+                    shutil.copy(batch[0] / name, copy / name)
+                result = run(
+                    BIN / "uv", "lock", "--locked", "--offline", "--quiet", cwd=copy,
+                    env={**os.environ, "UV_CACHE_DIR": f"{scratch}/cache",
+                         "UV_PYTHON": sys.executable, "UV_PYTHON_DOWNLOADS": "never"},
+                )  # fmt: skip
+            failed = result.returncode != 0
+            _LOCK_VERDICTS[key] = (result.stdout + result.stderr).strip() if failed else ""
+    return {
+        project: [f"uv.lock does not match pyproject.toml: {_LOCK_VERDICTS[key]}"]
+        for key, batch in by_digest.items()
+        if _LOCK_VERDICTS[key]
+        for project in batch
+    }
 
 
 def ruff_problems(projects):
@@ -398,7 +443,7 @@ def static_problems(projects, answers_of):
         + compose_problems(project)
         for project in projects
     }
-    for found in (hadolint_problems(projects), ruff_problems(projects)):
+    for found in (hadolint_problems(projects), ruff_problems(projects), lock_problems(projects)):
         for project, lines in found.items():
             problems[project] += lines
     return problems

@@ -26,6 +26,7 @@ def images_named_by(project):
     text = (project / "Dockerfile").read_text()
     stages = set(re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", text, re.M | re.I))
     named = [i for i in re.findall(r"^FROM\s+(\S+)", text, re.M | re.I) if i not in stages]
+    named += [i for i in re.findall(r"^COPY\s+--from=(\S+)", text, re.M | re.I) if i not in stages]
     out = sh(
         "docker", "compose", "-p", "cfdimages", "config", "--images", cwd=project, env=clean_env()
     ).stdout.split()

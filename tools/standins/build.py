@@ -7,7 +7,7 @@ registry is reachable from this project's machines, so nothing can be
 ``debootstrap --variant=minbase`` root filesystem, caches it as a tarball,
 ``docker import``s it as a local base image and then ``docker build``s each
 stand-in (tools/standins/images/<name>/) on top of it, tagged with the exact
-official name (``python:3.13-slim``, ``postgres:17`` ...).  Runtimes come from
+official name (``python:3.14-slim``, ``postgres:18`` ...).  Runtimes come from
 Debian packages (or, for ``python:3.12-slim``, from the host's pyenv CPython
 3.12), so every tag names the version that is really inside; the build fails
 if it is not.
@@ -16,7 +16,7 @@ Usage (as root)::
 
     python3 tools/standins/build.py            # build what is missing
     python3 tools/standins/build.py --force    # rebuild every stand-in
-    python3 tools/standins/build.py --only postgres:17 --only redis:8
+    python3 tools/standins/build.py --only postgres:18 --only redis:8
     python3 tools/standins/build.py --list     # tags and their sources
 
 Importable as ``tools.standins.build`` (the pytest fixtures in
@@ -43,6 +43,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -169,6 +170,17 @@ STANDINS: list[Standin] = [
         (("nginx", "-v"), r"nginx version: nginx/1\.30\.\d+"),
     ),
 ]
+UV_VERSION = "0.13.8"
+STANDINS.append(
+    Standin(
+        (f"ghcr.io/astral-sh/uv:{UV_VERSION}",),
+        "uv",
+        "trixie",  # unused: the image starts from scratch
+        (),
+        (("/uv", "--version"), rf"^uv {re.escape(UV_VERSION)} "),
+        extra="uv-wheel",
+    )
+)
 DEFAULT_TAG = "python:3.14-slim"
 
 
@@ -583,7 +595,27 @@ def prepare_context(s: Standin, tmp: Path) -> Path:
         os.link(
             tar, ctx / "cpython.tar"
         ) if tar.stat().st_dev == ctx.stat().st_dev else shutil.copyfile(tar, ctx / "cpython.tar")
+    if s.extra == "uv-wheel":
+        unpack_uv_wheel(s.tag.rpartition(":")[2], ctx)
     return ctx
+
+
+def unpack_uv_wheel(version: str, ctx: Path) -> None:
+    """uv and uvx of this version, from its static (musllinux) wheel on PyPI."""
+    wheels = CACHE_DIR / f"uv-{version}"
+    if not any(wheels.glob("*.whl")):
+        run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary", ":all:", "--platform", "musllinux_1_1_x86_64",
+             "--dest", str(wheels), f"uv=={version}"],
+            timeout=600,
+        )  # fmt: skip
+
+    with zipfile.ZipFile(next(wheels.glob("*.whl"))) as wheel:
+        for name in ("uv", "uvx"):
+            target = ctx / name
+            target.write_bytes(wheel.read(f"uv-{version}.data/scripts/{name}"))
+            target.chmod(0o755)
 
 
 def make_cpython_tar(prefix: Path, out: Path) -> None:
@@ -711,7 +743,7 @@ def build_standin(s: Standin, force: bool = False) -> str:
 
 
 def tags_from_env() -> list[str] | None:
-    """STANDIN_TAGS="python:3.13-slim postgres:17" limits what tests build and check."""
+    """STANDIN_TAGS="python:3.14-slim postgres:18" limits what tests build and check."""
     tags = os.environ.get("STANDIN_TAGS", "").replace(",", " ").split()
     return tags or None
 
