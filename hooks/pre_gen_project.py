@@ -86,9 +86,15 @@ def locked_names():
 
 
 def distribution_problems(slug):
-    """uv.lock names the project after its slug, beside the packages it pins."""
+    """pyproject.toml and uv.lock name the project after its slug, beside the
+    packages it pins; such a name ends with a letter or digit (PEP 508)."""
     name = re.sub(r"[-_.]+", "-", slug)
-    if name in locked_names():
+    if slug.endswith("_"):
+        yield (
+            f"project_slug {slug!r} ends with _, which pyproject.toml's name may not:"
+            f" end it with a letter or digit, e.g. {slug.rstrip('_')}."
+        )
+    elif name in locked_names():
         yield (
             f"project_slug {slug!r} is the name of a package that this template's"
             f" projects install ({name}, in uv.lock): choose another name, e.g. my_{slug}."

@@ -22,6 +22,7 @@ REFUSALS = [
     ({"project_slug": "config"}, "would shadow the module 'config'"),
     ({"project_slug": "json"}, "would shadow the module 'json'"),
     ({"project_slug": "vine"}, "project_slug 'vine' is the name of a package"),
+    ({"project_slug": "my_app_"}, "project_slug 'my_app_' ends with _"),
     ({"project_name": "???"}, "project_name '???' has no letter or digit"),
     ({"project_name": ""}, "project_name '' has no letter or digit"),
     ({"package_name": "my-app"}, "package_name 'my-app' may contain only"),

@@ -73,7 +73,10 @@ def rendered_pyprojects():
         combination = dict(zip(named, values, strict=True))
         if not bakes({**DEFAULTS, **combination}):
             continue
-        answers = effective_answers({"project_slug": PLACEHOLDER, **combination})
+        # The post-generation hook swaps this name and version for the project's.
+        answers = effective_answers(
+            {"project_slug": PLACEHOLDER, "version": "0.1.0", **combination}
+        )
         env = StrictEnvironment(context={"cookiecutter": answers}, keep_trailing_newline=True)
         text = env.from_string(template).render(cookiecutter=answers)
         found.setdefault(json.dumps(requirements(text), sort_keys=True), text)

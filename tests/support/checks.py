@@ -21,8 +21,9 @@ from tests.support.baking import files, is_flask_template, parse_structured, tex
 from tests.support.hooks import SHADOWED_NAMES
 from tests.support.runners import nginx_check, nginx_main_conf, render_nginx_templates, run
 from tests.support.servers import DATABASES
-from tests.support.template import BIN
+from tests.support.template import BIN, TEMPLATE_DIR
 from tests.support.variants import OPTIONS, ROTATED
+from tools.standins.build import UV_VERSION
 
 # --- Template debris ------------------------------------------------------------
 
@@ -366,6 +367,24 @@ def lock_problems(projects):
         if _LOCK_VERDICTS[key]
         for project in batch
     }
+
+
+def uv_version_problems(project):
+    """The image's uv, ./run's bootstrap, the template's own uv (which made the
+    locks) and the docker tier's stand-in are one version."""
+    patterns = {
+        project / "Dockerfile": r"ghcr\.io/astral-sh/uv:(\S+) ",
+        project / "run": r'^UV_VERSION="(.+)"$',
+        TEMPLATE_DIR / "requirements-dev.txt": r"^uv==(\S+)$",
+    }
+    found = {
+        path.name: re.findall(pattern, path.read_text(), re.M) for path, pattern in patterns.items()
+    }
+    return [
+        f"{where} names uv {versions}, the stand-in is {UV_VERSION}"
+        for where, versions in found.items()
+        if versions != [UV_VERSION]
+    ]
 
 
 def ruff_problems(projects):
