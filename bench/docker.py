@@ -34,11 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.baking import bake_in_process  # noqa: E402
 from tests.support.stacks import Stack, ensure_standins_for, sh  # noqa: E402
-from tests.support.variants import docker_variants, no_standin, variant_id  # noqa: E402
+from tests.support.variants import DEFAULTS, docker_variants, no_standin, variant_id  # noqa: E402
 from tools.standins import build as builder  # noqa: E402
 
 OUT = ROOT / "BENCHMARKS-docker.md"
-PYTHON_BASE = "python:3.13-slim"
+# the base image of the default project
+PYTHON_BASE = f"python:{DEFAULTS['python_version']}-slim"
 
 BARE_DOCKERFILE = f"""FROM {PYTHON_BASE}
 RUN python -m venv /opt/venv

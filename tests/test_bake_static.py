@@ -71,7 +71,7 @@ def test_bandit_finds_nothing_of_medium_or_high_severity(cookies, answers):
 def test_dockerfile_runs_as_non_root_with_a_health_check(default_project):
     dockerfile = (default_project / "Dockerfile").read_text()
     assert dockerfile.count("\nFROM ") + dockerfile.startswith("FROM ") >= 2
-    assert "FROM python:3.13-slim" in dockerfile
+    assert "FROM python:3.14-slim" in dockerfile
     assert re.search(r"^USER \$\{UID\}:\$\{GID\}$", dockerfile, re.M)
     assert "HEALTHCHECK" in dockerfile and "/up" in dockerfile
     assert "# syntax=" not in dockerfile

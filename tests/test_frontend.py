@@ -150,7 +150,7 @@ def test_none_with_tailwind_has_only_the_css_toolchain(cookies):
 def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
     project = bake(cookies, frontend="react", css="plain")
     dockerfile = (project / "Dockerfile").read_text()
-    assert "FROM node:20-slim AS assets" in dockerfile
+    assert "FROM node:24-slim AS assets" in dockerfile
     assert "COPY --from=assets /app/my_flask_app/static/" in dockerfile
     assert dockerfile.index("COPY --from=assets") < dockerfile.index("flask digest compile")
     dev = parse_structured(project / "compose.dev.yaml")
@@ -168,7 +168,7 @@ def test_js_frontend_gets_a_node_stage_and_watchers(cookies):
 def shared_venv(cookies_session):
     """One virtual environment for every pair: their Python requirements are the same."""
     if not shutil.which("npm"):
-        pytest.fail("npm is needed to build the frontends: install Node.js 20 or newer")
+        pytest.fail("npm is needed to build the frontends: install Node.js 24 (20 and newer work)")
     project = bake(cookies_session, frontend="none", auth="accounts")
     return venv_for(project, dev=False)
 

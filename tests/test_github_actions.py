@@ -142,7 +142,7 @@ def test_workflow_lints_tests_with_services_builds_assets_and_image(workflows, a
         assert checkout["uses"].startswith("actions/checkout@"), job
         assert checkout["with"]["persist-credentials"] is False, job
     setup_python = [s for s in jobs["test"]["steps"] if "setup-python" in s.get("uses", "")]
-    assert setup_python[0]["with"]["python-version"] == "3.13"
+    assert setup_python[0]["with"]["python-version"] == "3.14"
 
     services = jobs["test"].get("services", {})
     env = jobs["test"].get("env", {})
@@ -156,9 +156,21 @@ def test_workflow_lints_tests_with_services_builds_assets_and_image(workflows, a
     else:
         assert setting not in env
     assert ("REDIS_URL" in env) == answers["use_redis"]
+    # the services and Node.js that CI tests on are those compose and the image run
+    compose = yaml.safe_load((project / "compose.yaml").read_text())["services"]
+    assert {name: s["image"] for name, s in services.items()} == {
+        name: compose[name]["image"] for name in services
+    }
 
     assets = variants.has_assets(answers)
     assert ("./run assets" in runs("test")) == assets
+    setup_node = [s for s in jobs["test"]["steps"] if "setup-node" in s.get("uses", "")]
+    if assets:
+        dockerfile = (project / "Dockerfile").read_text()
+        stage = re.search(r"^FROM node:(\d+)-slim AS assets$", dockerfile, re.M)
+        assert setup_node[0]["with"]["node-version"] == stage.group(1) == "24"
+    else:
+        assert not setup_node
     assert (project / "assets/package.json").exists() == assets
 
     docker = jobs["docker"]

@@ -7,7 +7,7 @@ registry is reachable from this project's machines, so nothing can be
 ``debootstrap --variant=minbase`` root filesystem, caches it as a tarball,
 ``docker import``s it as a local base image and then ``docker build``s each
 stand-in (tools/standins/images/<name>/) on top of it, tagged with the exact
-official name (``python:3.13-slim``, ``postgres:17`` ...).  Runtimes come from
+official name (``python:3.14-slim``, ``postgres:18`` ...).  Runtimes come from
 Debian packages (or, for ``python:3.12-slim``, from the host's pyenv CPython
 3.12), so every tag names the version that is really inside; the build fails
 if it is not.
@@ -16,7 +16,7 @@ Usage (as root)::
 
     python3 tools/standins/build.py            # build what is missing
     python3 tools/standins/build.py --force    # rebuild every stand-in
-    python3 tools/standins/build.py --only postgres:17 --only redis:8
+    python3 tools/standins/build.py --only postgres:18 --only redis:8
     python3 tools/standins/build.py --list     # tags and their sources
 
 Importable as ``tools.standins.build`` (the pytest fixtures in
@@ -98,6 +98,14 @@ STANDINS: list[Standin] = [
         (("python", "--version"), r"^Python 3\.14\.\d+$"),
     ),
     Standin(
+        ("python:3.15-slim",),
+        "python-debian",
+        "sid",
+        # sid's default python3 is 3.14: pip is Debian's pip wheel, installed for 3.15
+        (("PYVER", "3.15"), ("PIP", "wheel")),
+        (("python", "--version"), r"^Python 3\.15\.\d+$"),
+    ),
+    Standin(
         ("python:3.12-slim",),
         "python-copied",
         "trixie",
@@ -115,7 +123,19 @@ STANDINS: list[Standin] = [
         (("postgres", "--version"), r"^postgres \(PostgreSQL\) 17\.\d+"),
     ),
     Standin(
-        ("mariadb:11", "mariadb:11.8"),
+        ("postgres:18",),
+        "postgres",
+        "sid",
+        (
+            ("PG_MAJOR", "18"),
+            # the official 18 image's layout: data under the volume /var/lib/postgresql
+            ("PGDATA", "/var/lib/postgresql/18/docker"),
+            ("PG_VOLUME", "/var/lib/postgresql"),
+        ),
+        (("postgres", "--version"), r"^postgres \(PostgreSQL\) 18\.\d+"),
+    ),
+    Standin(
+        ("mariadb:11.8", "mariadb:11"),
         "mariadb",
         "trixie",
         (),
@@ -161,7 +181,7 @@ STANDINS.append(
         extra="uv-wheel",
     )
 )
-DEFAULT_TAG = "python:3.13-slim"
+DEFAULT_TAG = "python:3.14-slim"
 
 
 # --------------------------------------------------------------------------- utils
@@ -723,7 +743,7 @@ def build_standin(s: Standin, force: bool = False) -> str:
 
 
 def tags_from_env() -> list[str] | None:
-    """STANDIN_TAGS="python:3.13-slim postgres:17" limits what tests build and check."""
+    """STANDIN_TAGS="python:3.14-slim postgres:18" limits what tests build and check."""
     tags = os.environ.get("STANDIN_TAGS", "").replace(",", " ").split()
     return tags or None
 

@@ -176,13 +176,22 @@ def _pg_query(docker, tag, port, user, password, db, sql):
     return [tuple(line.split("|")) for line in p.stdout.strip().splitlines()]
 
 
+def postgres_layout(major: str) -> tuple[str, str]:
+    """(PGDATA, the volume) of the official image of that major version: 18
+    moved the data to the pg_ctlcluster layout, under the volume /var/lib/postgresql."""
+    if int(major) >= 18:
+        return f"/var/lib/postgresql/{major}/docker", "/var/lib/postgresql"
+    return "/var/lib/postgresql/data", "/var/lib/postgresql/data"
+
+
 @pytest.mark.parametrize("tag", POSTGRES_TAGS)
 def test_postgres_contract(standin_images, docker, tag):
     major = tag_version(tag)
+    pgdata, volume = postgres_layout(major)
     cfg = docker.inspect(tag)["Config"]
     assert cfg["Cmd"] == ["postgres"]
-    assert "/var/lib/postgresql/data" in cfg["Volumes"]
-    assert "PGDATA=/var/lib/postgresql/data" in cfg["Env"]
+    assert list(cfg["Volumes"]) == [volume]
+    assert f"PGDATA={pgdata}" in cfg["Env"]
 
     # without a password the official entrypoint refuses to initialise
     p = docker.run_rm(tag, check=False, timeout=60)
@@ -199,7 +208,7 @@ def test_postgres_contract(standin_images, docker, tag):
             "-e",
             "POSTGRES_DB=appdb",
             "-v",
-            f"{vol}:/var/lib/postgresql/data",
+            f"{vol}:{volume}",
             "-p",
             "127.0.0.1::5432",
         ],
@@ -242,7 +251,7 @@ def test_postgres_contract(standin_images, docker, tag):
         ).stdout.strip()
         == "*"
     )
-    assert docker.exec(cid, "cat", "/var/lib/postgresql/data/PG_VERSION").stdout.strip() == major
+    assert docker.exec(cid, "cat", f"{pgdata}/PG_VERSION").stdout.strip() == major
     # the volume keeps the data across a restart, and init does not run twice
     _pg_query(
         docker,
