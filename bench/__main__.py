@@ -35,6 +35,7 @@ from tests.support.runners import (  # noqa: E402
     stalled_uploads,
     wait_for,
 )
+from tests.support.servers import redis_url, throwaway_database  # noqa: E402
 from tests.support.venvs import venv_for  # noqa: E402
 
 REPS = int(os.environ.get("BENCH_REPS", "5"))
@@ -141,6 +142,23 @@ def bake_default(base):
     return project, venv, env
 
 
+def bake_for_peers(base, **answers):
+    """A bake with the bare and the reference app beside it; (project, venv, env)."""
+    project = bake_in_process(answers, base)
+    venv = venv_for(project)
+    (project / "bare_app.py").write_text(BARE_APP)
+    shutil.copy(ROOT / "bench" / "reference_app.py", project / "reference_app.py")
+    env = clean_env(PATH=f"{venv / 'bin'}:{os.environ['PATH']}")
+    subprocess.run(["./run", "digest"], cwd=project, env=env, check=True, capture_output=True)
+    return project, venv, env
+
+
+def prepare_database(project, env):
+    """Migrate and seed the database env names, as `./run start` does."""
+    for command in (["./run", "migrate"], ["./run", "db", "seed"]):
+        subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+
+
 @contextlib.contextmanager
 def gunicorn(project, venv, env, app, **settings):
     port = free_port()
@@ -185,33 +203,121 @@ def ensure_wrk():
     subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
 
 
-def bench_throughput(project, venv, env):
-    ensure_wrk()
-    package = next(p.name for p in project.iterdir() if (p / "app.py").exists())
-    rows = []
-    for path, target in (("/", 0.85), ("/up", 0.9)):
-        log(f"requests/s on {path}: generated app vs bare Flask, same config/gunicorn.py")
-        ours, bare = [], []
-        for _ in range(max(3, REPS // 2 + 1)):
-            with gunicorn(project, venv, env, f"{package}.app:create_app()") as port:
-                wrk(port, path)  # warm up the workers
-                ours.append(wrk(port, path)[0])
-            with gunicorn(project, venv, env, "bare_app:app") as port:
-                wrk(port, path)
-                bare.append(wrk(port, path)[0])
-        ratios = [a / b for a, b in zip(ours, bare, strict=True)]
-        ratio = statistics.median(ratios)
-        rows.append(
-            (
-                f"Requests/s on `{path}` (SQLite), generated / bare Flask",
-                statistics.median(ours),
-                statistics.median(bare),
-                ratio,
-                f"≥ {target}×",
-                ratio >= target,
+def same_pages(port_a, port_b):
+    """The two apps answer / and /up with the same body (the CSRF token aside)."""
+    for path in ("/", "/up"):
+        bodies = [
+            re.sub(
+                r'name="csrf-token" content="[^"]*"', "", get(f"http://127.0.0.1:{port}{path}")[1]
             )
-        )
-    return rows
+            for port in (port_a, port_b)
+        ]
+        if bodies[0] != bodies[1]:
+            raise RuntimeError(f"the reference app's {path} differs from the generated app's")
+
+
+# Where the generated app and the reference app run side by side.
+PEER_WORKERS = [
+    ("sync", {"GUNICORN_WORKER_CLASS": "sync"}),
+    (
+        "gthread",
+        {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4", "GUNICORN_KEEPALIVE": "5"},
+    ),
+]
+PEER_TARGET = 0.9
+BARE_TARGET = 0.5
+
+
+def bench_peers(base):
+    """Rows of the "Generated vs reference" section: req/s and p99 of / and /up of
+    the generated app, the reference app (bench/reference_app.py) and, on SQLite,
+    bare Flask; every app under config/gunicorn.py, interleaved per repetition."""
+    ensure_wrk()
+    default = bake_for_peers(base / "default")
+    with_redis = bake_for_peers(base / "redis", use_redis=True)
+    package = next(p.name for p in default[0].iterdir() if (p / "app.py").exists())
+    generated = f"{package}.app:create_app()"
+    with contextlib.ExitStack() as stack:
+        postgres = stack.enter_context(throwaway_database(default[0], "postgresql", default[2]))
+        cache = {"REDIS_URL": redis_url(), "CACHE_KEY_PREFIX": f"bench-{os.getpid()}:"}
+        setups = [
+            ("SQLite", default, {}),
+            ("PostgreSQL", default, postgres),
+            ("PostgreSQL + Redis", with_redis, {**postgres, **cache}),
+        ]
+        for _, (project, _, env), database in setups:
+            prepare_database(project, {**env, **database})
+        runs = {}  # (database, workers, app, path) -> [(req/s, p99)]
+        for name, (project, venv, env), database in setups:
+            apps = [("generated", generated), ("reference", "reference_app:app")]
+            if name == "SQLite":
+                apps.append(("bare Flask", "bare_app:app"))
+            for workers, settings in PEER_WORKERS:
+                log(f"peers: {name}, {workers} workers")
+                with contextlib.ExitStack() as servers:
+                    ports = {
+                        label: servers.enter_context(
+                            gunicorn(project, venv, {**env, **database}, app, **settings)
+                        )
+                        for label, app in apps
+                    }
+                    same_pages(ports["generated"], ports["reference"])
+                    for port in ports.values():
+                        wrk(port, "/", seconds=1)  # warm up the workers
+                    for _ in range(max(3, REPS // 2 + 1)):
+                        for path in ("/", "/up"):
+                            for label, port in ports.items():
+                                key = (name, workers, label, path)
+                                runs.setdefault(key, []).append(wrk(port, path))
+    return peer_lines(runs, [name for name, _, _ in setups])
+
+
+def peer_lines(runs, databases):
+    def median(key, index):
+        return statistics.median(run[index] for run in runs[key])
+
+    def ratio(key, other):
+        pairs = zip(runs[key], runs[other], strict=True)
+        return statistics.median(ours[0] / theirs[0] for ours, theirs in pairs)
+
+    lines = [
+        "The generated app (default variant; with Redis: `use_redis`) against",
+        "`bench/reference_app.py`, a hand-written Flask app that answers `/` with the",
+        "same HTML (the project's templates, the same query on the same database, the",
+        "same CSRF token and session cookie, the same Redis cache) and `/up` with the",
+        "same checks, and nothing else; and, on SQLite, against bare Flask (a constant",
+        "string). Every app under `config/gunicorn.py` (2 workers per core), wrk -t1 -c8,",
+        "apps interleaved in each repetition; ratio = median of per-repetition ratios of",
+        f"req/s. Targets: generated ≥ {PEER_TARGET:.1f}× the reference everywhere,"
+        f" ≥ {BARE_TARGET:.1f}× bare Flask on SQLite.",
+        "",
+        "| Database | Workers | Path | Generated req/s | p99 | Reference req/s | p99"
+        " | Ratio | Target | Met |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    verdicts = []
+    for database in databases:
+        for workers, _ in PEER_WORKERS:
+            for path in ("/", "/up"):
+                ours = (database, workers, "generated", path)
+                for peer, target in (("reference", PEER_TARGET), ("bare Flask", BARE_TARGET)):
+                    theirs = (database, workers, peer, path)
+                    if theirs not in runs:
+                        continue
+                    value = ratio(ours, theirs)
+                    met = value >= target
+                    verdicts.append(met)
+                    shown = "yes" if met else f"**no** (by {target - value:.2f})"
+                    label = "Reference" if peer == "reference" else "Bare Flask"
+                    lines.append(
+                        f"| {database} | {workers} | `{path}` | {median(ours, 0):,.0f}"
+                        f" | {median(ours, 1) * 1000:.1f} ms | {label}: {median(theirs, 0):,.0f}"
+                        f" | {median(theirs, 1) * 1000:.1f} ms | {value:.2f}×"
+                        f" | ≥ {target}× | {shown} |"
+                    )
+    for line in lines:
+        log(line)
+    return lines
 
 
 # gunicorn's worker classes that serve a WSGI app, as config/gunicorn.py
@@ -439,7 +545,7 @@ NOTES = """## Why config/gunicorn.py runs gevent workers without keep-alive (202
 """
 
 
-def write_report(rows, worker_lines, matrix_lines, matrix_note, started):
+def write_report(rows, peer_lines, worker_lines, matrix_lines, matrix_note, started):
     load = os.getloadavg()
     lines = [
         "# Benchmarks",
@@ -461,6 +567,7 @@ def write_report(rows, worker_lines, matrix_lines, matrix_note, started):
         mark = "" if met is None else ("yes" if met else "**no**")
         shown = f"{fmt(ours, label)} | {fmt(base, label)}"
         lines.append(f"| {label} | {shown} | {ratio:.2f}× | {target} | {mark} |")
+    lines += ["", "## Generated vs reference app", "", *peer_lines]
     lines += ["", "## Worker setups", "", *worker_lines]
     lines += ["", "## Matrix, pairwise and fuzz timings", ""]
     lines += matrix_lines or [matrix_note]
@@ -471,17 +578,22 @@ def write_report(rows, worker_lines, matrix_lines, matrix_note, started):
 
 def main():
     started = datetime.now(UTC)
+    if sys.argv[1:] == ["peers"]:
+        # Only the side-by-side runs, printed, BENCHMARKS.md left as it is.
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            bench_peers(Path(tmp))
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         base = Path(tmp)
         rows += bench_bake(base)
+        peer_lines = bench_peers(base / "peers")
         project, venv, env = bake_default(base / "app")
-        rows += bench_throughput(project, venv, env)
         worker_lines = bench_worker_setups(project, venv, env)
         rows += bench_import_and_start(project, venv, env)
         rows += bench_own_suite(project, venv, env)
     matrix_lines, note = matrix_rows()
-    write_report(rows, worker_lines, matrix_lines, note, started)
+    write_report(rows, peer_lines, worker_lines, matrix_lines, note, started)
     print(OUT.read_text())
 
 
