@@ -545,8 +545,7 @@ NOTES = """## Why config/gunicorn.py runs gevent workers without keep-alive (202
 """
 
 
-def write_report(rows, peer_lines, worker_lines, matrix_lines, matrix_note, started):
-    load = os.getloadavg()
+def write_report(rows, peer_lines, worker_lines, matrix_lines, matrix_note, load, started):
     lines = [
         "# Benchmarks",
         "",
@@ -576,12 +575,21 @@ def write_report(rows, peer_lines, worker_lines, matrix_lines, matrix_note, star
     log(f"wrote {OUT.relative_to(ROOT)}")
 
 
+RESULTS = ROOT / "build" / "bench-results.json"
+
+
 def main():
     started = datetime.now(UTC)
     if sys.argv[1:] == ["peers"]:
         # Only the side-by-side runs, printed, BENCHMARKS.md left as it is.
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             bench_peers(Path(tmp))
+        return
+    if sys.argv[1:] == ["report"]:
+        # BENCHMARKS.md again from the last run's figures (after editing the notes).
+        saved = json.loads(RESULTS.read_text())
+        saved["started"] = datetime.fromisoformat(saved["started"])
+        write_report(**saved)
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -593,7 +601,17 @@ def main():
         rows += bench_import_and_start(project, venv, env)
         rows += bench_own_suite(project, venv, env)
     matrix_lines, note = matrix_rows()
-    write_report(rows, peer_lines, worker_lines, matrix_lines, note, started)
+    saved = {
+        "rows": rows,
+        "peer_lines": peer_lines,
+        "worker_lines": worker_lines,
+        "matrix_lines": matrix_lines,
+        "matrix_note": note,
+        "load": os.getloadavg(),
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({**saved, "started": started.isoformat()}))
+    write_report(**saved, started=started)
     print(OUT.read_text())
 
 
