@@ -518,30 +518,65 @@ NOTES = """## Why config/gunicorn.py runs gevent workers without keep-alive (202
   `GUNICORN_WORKER_CLASS=gthread` stays an option behind a buffering reverse
   proxy.
 
-## Why targets are missed (profiled 2026-11-25)
+## The request path (measured 2026-11-29)
 
-- **Requests/s on `/`.** The bare app returns a constant string; the generated
-  home page opens a database session, runs a SQLAlchemy query (plus the
-  `pool_pre_ping` ping on checkout), renders a two-level Jinja layout with
-  four `url_for`/`static_url_for` calls, and sets the security headers. With
-  cProfile over 300 test-client requests: the view is ~60 % of a request (the
-  query about half of that, the template the rest), the security headers
-  ~10 %, request/app context push/pop and session teardown most of what is
-  left. Under gunicorn the fixed HTTP and access-log cost is shared by both
-  sides, which is why the ratio is better there than in-process, but a page
-  that does real work cannot reach 0.85x of one that does none. No small
-  change is clearly right: caching the page would change what `/` means (it
-  shows current data), and dropping the query or the headers removes features.
-- **Requests/s on `/up`.** `/up` checks every backing service on every call
-  (`SELECT 1` through a pooled session, with a pre-ping), which is its
-  purpose; the same context, teardown and header costs apply.
-- **Bake time.** A one-file template costs mostly interpreter start and
-  cookiecutter's import. The default variant adds two hook subprocesses
-  (each a Python start, ~50-100 ms), compiling ~60 Jinja templates (cookiecutter
-  builds a fresh environment per bake, so nothing is cached), the
-  post-generation pruning and secrets. Profiled: Jinja compilation is ~45 %
-  of a bake, the two hooks ~40 %. None of this is removable without dropping
-  the hooks' checks or files.
+Round trips per request, counted with strace on the app process (`sendto`
+calls over 10 requests through its WSGI app, the default variant and the
+MySQL one):
+
+| Database | Before: `/` and `/up` | Now |
+| --- | --- | --- |
+| PostgreSQL | 4: pre-ping, `BEGIN`, query, teardown `ROLLBACK` | 2: pre-ping, query |
+| MariaDB | 4: ping, query, `ROLLBACK` (session), `ROLLBACK` (pool) | 3: ping, query, `ROLLBACK` |
+| SQLite | none (the cost was the ORM session and its teardown) | none |
+
+On MariaDB autocommit would cost 7 (PyMySQL sends `SET AUTOCOMMIT` both ways
+and SQLAlchemy resets the isolation level), so its reads keep the transaction.
+Each change, as CPU time per request of the app process (in-process WSGI
+calls, two processes interleaved 9-25 times, medians; load average 4-8 from
+other work, so wall times were too noisy to use):
+
+- the two reads through a pooled connection instead of `db.session`, with
+  autocommit on PostgreSQL: `SELECT 1` on PostgreSQL 171 → 108 µs CPU and
+  431 → 256 µs wall; the notes query on SQLite 245 → 158 µs;
+- the home page's statement built once (module level) instead of per call:
+  the read 80 → 39 µs on SQLite (SQLAlchemy no longer derives a cache key
+  and adapts the cached result map for a new statement object);
+- security headers rendered once and set with `headers.update`: 16 → 13 µs
+  (werkzeug's per-header validation is what is left);
+- the layout's five links built once per script root: with them hard-coded
+  (the bound) `/` took 1.14× less CPU on SQLite;
+- together, before → now: SQLite `/` 1.55×, `/up` 1.26× less CPU;
+  PostgreSQL `/` 1.62×, `/up` 1.36×.
+
+Where the rest goes (cProfile, 2000 requests of `/` on SQLite, generated vs
+reference): both spend most in Flask's request context, the CSRF token (a
+signed session cookie on every cookie-less request, ~20 %) and Jinja; the
+generated app adds the security headers, `TRUSTED_HOSTS`, the `links` context
+processor and Flask's blueprint template loaders, which look for the layout's
+optional `layouts/nav.html` (absent without accounts) on every render. In
+process its CPU per request was 0.98× the reference's on `/` and 0.84× on
+`/up` (SQLite), 0.90× and 1.06× (PostgreSQL). Over HTTP the fixed gunicorn
+cost is shared, so the ratios above are closer to 1; where one is below 0.9 in
+the table, the run-to-run spread (one repetition to the next differs by up to
+2× on this shared machine) is larger than the gap, except where noted.
+
+Against bare Flask (a constant string, no session, no template) the page's
+own work dominates: the reference app itself is far below 0.5× bare Flask on
+`/`, so the generated app cannot reach it without dropping the query, the
+template or the CSRF token; `/up` (a `SELECT 1` and JSON) comes closer.
+
+## Bake time (profiled 2026-11-29)
+
+cProfile of three in-process bakes of the default variant after a warm-up
+(cookiecutter 2, this checkout): 1.0 s per bake under the profiler, of which
+Jinja compiling ~350 templates per bake (135 files' contents plus every file
+and folder name) is ~64 %, the two hooks (subprocesses) ~16 %, copying the
+files without rendering ~2 %. The template holds 162 files; cookiecutter makes
+a fresh Jinja environment per bake, so nothing compiled is reused. Reaching
+1.5× a one-file template would take rendering fewer files (more of them in
+`_copy_without_render`, which only works for files without answers in them)
+or a cookiecutter that caches compiled templates.
 """
 
 
