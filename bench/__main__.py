@@ -454,6 +454,106 @@ def bench_own_suite(project, venv, env):
     return [("Own test suite (SQLite) / an empty pytest run", a, b, ratio, "—", None)]
 
 
+# --- First start without Docker ---------------------------------------------
+
+# The steps of the generated run's start(), as its trace names them.
+START_STEPS = [
+    ("_sync", "uv sync (the environment)"),
+    ("assets", "npm ci and npm run build"),
+    ("migrate", "migrate (alembic)"),
+    ("flask db seed", "seed (flask db seed)"),
+    ("flask digest compile", "digest (flask digest compile)"),
+    ("exec gunicorn", "gunicorn to the first `/up` 200"),
+]
+
+
+def timed_start(project, env):
+    """(seconds to the first 200 on /up, {step: seconds}) of `./run start`, traced."""
+    port = free_port()
+    trace = project / "start-trace.txt"
+    start = time.time()
+    with open(trace, "w") as handle:
+        process = subprocess.Popen(
+            ["bash", "-x", "./run", "start"],
+            cwd=project,
+            env={**env, "PS4": "+${EPOCHREALTIME} ", "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=subprocess.DEVNULL,
+            stderr=handle,
+            start_new_session=True,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/up", deadline_seconds=300, process=process)
+            total = time.time() - start
+        finally:
+            os.killpg(process.pid, 15)
+            process.wait(timeout=60)
+    starts = {}
+    for line in trace.read_text().splitlines():
+        match = re.match(r"\+([\d.]+) (.*)", line)  # depth 1: start()'s own commands
+        if match:
+            for step, _ in START_STEPS:
+                if match.group(2).startswith(step) and step not in starts:
+                    starts[step] = float(match.group(1))
+    marks = [starts[step] for step, _ in START_STEPS] + [start + total]
+    return total, {step: marks[i + 1] - marks[i] for i, (step, _) in enumerate(START_STEPS)}
+
+
+def old_environment(project, env, base):
+    """Seconds of the environment as ./run start made it before uv: python -m venv
+    and pip install of the same locked versions (pip's cache as it is)."""
+    requirements = base / "requirements.txt"
+    exported = subprocess.run(
+        ["uv", "export", "--locked", "--no-dev", "--no-hashes", "--no-emit-project"],
+        cwd=project, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    requirements.write_text(exported)
+    venv = base / "old-venv"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    made = time.perf_counter()
+    subprocess.run(
+        [str(venv / "bin/pip"), "install", "--quiet", "--disable-pip-version-check",
+         "-r", str(requirements)],
+        check=True, capture_output=True, timeout=900,
+    )  # fmt: skip
+    return made - started, time.perf_counter() - made
+
+
+def bench_first_start(base):
+    """Lines of the "First start" section: `./run start` on a fresh bake (warm
+    uv and npm caches) until /up answers 200, then again on the same project."""
+    log("first start: ./run start on a fresh bake, then a later start")
+    project = bake_in_process({}, base / "start")
+    env = clean_env(PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    first_total, first = timed_start(project, env)
+    later_total, later = timed_start(project, env)
+    venv_seconds, pip_seconds = old_environment(project, env, base)
+    lines = [
+        "`./run start` of the default variant on a fresh bake, uv and npm caches warm,",
+        "until `/up` answers 200 (targets: first start < 8 s, a later one < 3 s on 2",
+        "cores), timed from the run script's own trace (`bash -x`, one run each). The",
+        "old way's environment, for comparison: `python -m venv` and `pip install` of",
+        "the same locked versions.",
+        "",
+        "| Step | First start | Later start |",
+        "| --- | --- | --- |",
+    ]
+    for step, label in START_STEPS:
+        lines.append(f"| {label} | {first[step]:.2f} s | {later[step]:.2f} s |")
+    lines.append(
+        f"| **total** | **{first_total:.2f} s** ({'met' if first_total < 8 else 'missed'}) "
+        f"| **{later_total:.2f} s** ({'met' if later_total < 3 else 'missed'}) |"
+    )
+    lines += [
+        "",
+        f"The old way's environment: `python -m venv` {venv_seconds:.2f} s, `pip install`"
+        f" {pip_seconds:.2f} s, against uv's {first['_sync']:.2f} s.",
+    ]
+    for line in lines:
+        log(line)
+    return lines
+
+
 # --- Matrix timings from the last test run -------------------------------------
 
 
@@ -580,7 +680,9 @@ or a cookiecutter that caches compiled templates.
 """
 
 
-def write_report(rows, peer_lines, worker_lines, matrix_lines, matrix_note, load, started):
+def write_report(
+    rows, peer_lines, worker_lines, matrix_lines, matrix_note, load, started, start_lines=()
+):
     lines = [
         "# Benchmarks",
         "",
@@ -603,6 +705,8 @@ def write_report(rows, peer_lines, worker_lines, matrix_lines, matrix_note, load
         lines.append(f"| {label} | {shown} | {ratio:.2f}× | {target} | {mark} |")
     lines += ["", "## Generated vs reference app", "", *peer_lines]
     lines += ["", "## Worker setups", "", *worker_lines]
+    if start_lines:
+        lines += ["", "## First start without Docker", "", *start_lines]
     lines += ["", "## Matrix, pairwise and fuzz timings", ""]
     lines += matrix_lines or [matrix_note]
     lines += ["", NOTES.rstrip()]
@@ -620,6 +724,15 @@ def main():
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             bench_peers(Path(tmp))
         return
+    if sys.argv[1:] == ["start"]:
+        # Only the first-start section, put into the last run's figures.
+        saved = json.loads(RESULTS.read_text())
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            saved["start_lines"] = bench_first_start(Path(tmp))
+        RESULTS.write_text(json.dumps(saved))
+        saved["started"] = datetime.fromisoformat(saved["started"])
+        write_report(**saved)
+        return
     if sys.argv[1:] == ["report"]:
         # BENCHMARKS.md again from the last run's figures (after editing the notes).
         saved = json.loads(RESULTS.read_text())
@@ -635,11 +748,13 @@ def main():
         worker_lines = bench_worker_setups(project, venv, env)
         rows += bench_import_and_start(project, venv, env)
         rows += bench_own_suite(project, venv, env)
+        start_lines = bench_first_start(base / "first-start")
     matrix_lines, note = matrix_rows()
     saved = {
         "rows": rows,
         "peer_lines": peer_lines,
         "worker_lines": worker_lines,
+        "start_lines": start_lines,
         "matrix_lines": matrix_lines,
         "matrix_note": note,
         "load": os.getloadavg(),
