@@ -170,12 +170,37 @@ def gunicorn(project, venv, env, app, **settings):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    SERVERS[port] = process.pid
     try:
         wait_for(f"http://127.0.0.1:{port}/up", process=process)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=60)
+        del SERVERS[port]
+
+
+# The gunicorn master's process id of each port that gunicorn() serves.
+SERVERS = {}
+
+
+def server_cpu(port):
+    """CPU seconds used so far by the gunicorn on port: its master and workers."""
+    master = SERVERS[port]
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in [master, *children]:
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def loaded(port, path):
+    """(requests/s, p99 in s, server CPU s per request) of a wrk run on path."""
+    before = server_cpu(port)
+    rate, p99 = wrk(port, path)
+    return rate, p99, (server_cpu(port) - before) / (rate * LOAD_SECONDS)
 
 
 def wrk(port, path, seconds=LOAD_SECONDS):
@@ -268,7 +293,7 @@ def bench_peers(base):
                         for path in ("/", "/up"):
                             for label, port in ports.items():
                                 key = (name, workers, label, path)
-                                runs.setdefault(key, []).append(wrk(port, path))
+                                runs.setdefault(key, []).append(loaded(port, path))
     return peer_lines(runs, [name for name, _, _ in setups])
 
 
@@ -276,8 +301,10 @@ def peer_lines(runs, databases):
     def median(key, index):
         return statistics.median(run[index] for run in runs[key])
 
-    def ratio(key, other):
+    def ratio(key, other, index=0):
         pairs = zip(runs[key], runs[other], strict=True)
+        if index == 2:  # CPU per request: less is better
+            return statistics.median(theirs[2] / ours[2] for ours, theirs in pairs)
         return statistics.median(ours[0] / theirs[0] for ours, theirs in pairs)
 
     lines = [
@@ -289,11 +316,14 @@ def peer_lines(runs, databases):
         "string). Every app under `config/gunicorn.py` (2 workers per core), wrk -t1 -c8,",
         "apps interleaved in each repetition; ratio = median of per-repetition ratios of",
         f"req/s. Targets: generated ≥ {PEER_TARGET:.1f}× the reference everywhere,"
-        f" ≥ {BARE_TARGET:.1f}× bare Flask on SQLite.",
+        f" ≥ {BARE_TARGET:.1f}× bare Flask on SQLite. CPU: the gunicorn processes' CPU",
+        "time per request (from /proc, during the same runs), and its ratio (theirs /",
+        "ours): the cost of each app's own work, which depends far less than req/s on",
+        "what else the machine is running.",
         "",
-        "| Database | Workers | Path | Generated req/s | p99 | Reference req/s | p99"
-        " | Ratio | Target | Met |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Database | Workers | Path | Generated req/s | p99 | CPU | Peer req/s | p99 | CPU"
+        " | Ratio req/s | Ratio CPU | Target | Met |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     verdicts = []
     for database in databases:
@@ -311,8 +341,10 @@ def peer_lines(runs, databases):
                     label = "Reference" if peer == "reference" else "Bare Flask"
                     lines.append(
                         f"| {database} | {workers} | `{path}` | {median(ours, 0):,.0f}"
-                        f" | {median(ours, 1) * 1000:.1f} ms | {label}: {median(theirs, 0):,.0f}"
-                        f" | {median(theirs, 1) * 1000:.1f} ms | {value:.2f}×"
+                        f" | {median(ours, 1) * 1000:.1f} ms | {median(ours, 2) * 1e6:,.0f} µs"
+                        f" | {label}: {median(theirs, 0):,.0f}"
+                        f" | {median(theirs, 1) * 1000:.1f} ms | {median(theirs, 2) * 1e6:,.0f} µs"
+                        f" | {value:.2f}× | {ratio(ours, theirs, 2):.2f}×"
                         f" | ≥ {target}× | {shown} |"
                     )
     for line in lines:
@@ -719,16 +751,17 @@ RESULTS = ROOT / "build" / "bench-results.json"
 
 def main():
     started = datetime.now(UTC)
-    if sys.argv[1:] == ["peers"]:
-        # Only the side-by-side runs, printed, BENCHMARKS.md left as it is.
-        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            bench_peers(Path(tmp))
-        return
-    if sys.argv[1:] == ["start"]:
-        # Only the first-start section, put into the last run's figures.
+    parts = {"peers": ("peer_lines", bench_peers), "start": ("start_lines", bench_first_start)}
+    if sys.argv[1:2] and sys.argv[1] in parts:
+        # One section again, put into the last run's figures and BENCHMARKS.md.
+        key, bench = parts[sys.argv[1]]
         saved = json.loads(RESULTS.read_text())
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            saved["start_lines"] = bench_first_start(Path(tmp))
+            saved[key] = bench(Path(tmp))
+        saved[key][:0] = [
+            f"(Run {started:%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}.)",
+            "",
+        ]
         RESULTS.write_text(json.dumps(saved))
         saved["started"] = datetime.fromisoformat(saved["started"])
         write_report(**saved)
