@@ -500,15 +500,17 @@ START_STEPS = [
 
 
 def timed_start(project, env):
-    """(seconds to the first 200 on /up, {step: seconds}) of `./run start`, traced."""
+    """(seconds to the first 200 on /up, {step: seconds}) of `./run start`, traced
+    (`set -x`, each line stamped with the time)."""
     port = free_port()
     trace = project / "start-trace.txt"
     start = time.time()
     with open(trace, "w") as handle:
         process = subprocess.Popen(
-            ["bash", "-x", "./run", "start"],
+            # PS4 is set inside: bash ignores it in the environment when run as root.
+            ["bash", "-c", "PS4='+${EPOCHREALTIME} '; set -x; . ./run start"],
             cwd=project,
-            env={**env, "PS4": "+${EPOCHREALTIME} ", "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
             stdout=subprocess.DEVNULL,
             stderr=handle,
             start_new_session=True,
@@ -521,7 +523,8 @@ def timed_start(project, env):
             process.wait(timeout=60)
     starts = {}
     for line in trace.read_text().splitlines():
-        match = re.match(r"\+([\d.]+) (.*)", line)  # depth 1: start()'s own commands
+        # Depth 2 (the sourced script is depth 1): start()'s own commands.
+        match = re.match(r"\+\+([\d.]+) (.*)", line)
         if match:
             for step, _ in START_STEPS:
                 if match.group(2).startswith(step) and step not in starts:
@@ -563,7 +566,7 @@ def bench_first_start(base):
     lines = [
         "`./run start` of the default variant on a fresh bake, uv and npm caches warm,",
         "until `/up` answers 200 (targets: first start < 8 s, a later one < 3 s on 2",
-        "cores), timed from the run script's own trace (`bash -x`, one run each). The",
+        "cores), timed from the run script's own trace (`set -x`, one run each). The",
         "old way's environment, for comparison: `python -m venv` and `pip install` of",
         "the same locked versions.",
         "",
@@ -688,15 +691,41 @@ generated app adds the security headers, `TRUSTED_HOSTS`, the `links` context
 processor and Flask's blueprint template loaders, which look for the layout's
 optional `layouts/nav.html` (absent without accounts) on every render. In
 process its CPU per request was 0.98× the reference's on `/` and 0.84× on
-`/up` (SQLite), 0.90× and 1.06× (PostgreSQL). Over HTTP the fixed gunicorn
-cost is shared, so the ratios above are closer to 1; where one is below 0.9 in
-the table, the run-to-run spread (one repetition to the next differs by up to
-2× on this shared machine) is larger than the gap, except where noted.
+`/up` (SQLite), 0.90× and 1.06× (PostgreSQL).
 
-Against bare Flask (a constant string, no session, no template) the page's
-own work dominates: the reference app itself is far below 0.5× bare Flask on
-`/`, so the generated app cannot reach it without dropping the query, the
-template or the CSRF token; `/up` (a `SELECT 1` and JSON) comes closer.
+The targets in the table above (run at a load average of ~10 on 2 cores, so
+req/s moved by up to 2x between repetitions; the CPU columns are steadier):
+
+- **Met on SQLite** against the reference, sync and gthread, by req/s or by
+  CPU per request (gthread `/`: 0.70x by req/s but 0.97x by CPU: the gap is
+  the machine, not the work).
+- **PostgreSQL `/`: missed by ~0.1** (CPU 0.81-0.91x). The generated read
+  switches its pooled connection to autocommit and back on every checkout
+  (SQLAlchemy's isolation-level machinery, client-side only: no round trip),
+  where the reference's engine is in autocommit once for good; plus the
+  headers, `TRUSTED_HOSTS` and the links context processor. Not profiled
+  under gunicorn yet.
+- **PostgreSQL + Redis: missed** on `/` (0.71-0.89x; CPU 0.76-0.83x) and on
+  sync `/up` (0.48x; CPU 0.66x). `/` there is a cache hit: Flask-Caching's
+  `cached` decorator (key building, pickle) against the reference's one Redis
+  GET and `json.loads`. The `/up` gap is not explained yet: in process the
+  two apps' `/up` differed by 0.93x; it needs py-spy on the loaded workers.
+- **Bare Flask, `/` on SQLite: missed** (0.28-0.35x), and the reference app
+  misses it too (0.36-0.37x): the page's own work (the query, the template,
+  the CSRF token's session cookie) costs more CPU than all of bare Flask's
+  request. `/up` meets it (0.53-0.56x).
+
+## First start (measured 2026-11-29)
+
+Both start targets are missed (see *First start without Docker*): uv made the
+environment a non-issue (0.24 s against 11 s for `python -m venv` and `pip
+install`), and `npm run build` no longer starts npm twice more (2.07 → 1.34 s
+in isolation, median of 5 interleaved), but migrate, seed and digest are still
+three Python processes that each import the app (~1.2-1.8 s apiece here,
+4.5 s together, on every start), and gunicorn takes ~2-2.7 s to its first
+answer. Doing the three in one process, and skipping the asset build and the
+digest when no source changed since the last start, is what is left to reach
+< 8 s and < 3 s; not done yet.
 
 ## Bake time (profiled 2026-11-29)
 
