@@ -28,9 +28,19 @@ PROJECT_SETTINGS = (
 )  # fmt: skip
 
 
+# The template's ./run takes VENV from the environment (VENV=/shared/venv ./run
+# test), and a generated ./run reads the same name: left in, a generated
+# project's `uv sync` would install into the template's own environment.
+RUNNER_SETTINGS = ("VENV",)
+
+
 def clean_env(**overrides):
     """The environment for a generated project's processes: no leaking settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PROJECT_SETTINGS)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(PROJECT_SETTINGS) and k not in RUNNER_SETTINGS
+    }
     env.update(overrides)
     return env
 
