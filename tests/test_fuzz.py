@@ -23,6 +23,7 @@ the same examples.
 """
 
 import ast
+import collections
 import keyword
 import os
 import re
@@ -159,6 +160,8 @@ def rendered_title(project, app_name):
     )
     page = env.get_template("layouts/base.html").render(
         config={"APP_NAME": app_name},
+        # The layout's links (init_layout_links() in the generated app.py).
+        links=collections.defaultdict(lambda: "/static/x"),
         static_url_for=lambda *a, **k: "/static/x",
         url_for=lambda *a, **k: "/",
         csrf_meta_tag=lambda: Markup('<meta name="csrf-token" content="token">'),

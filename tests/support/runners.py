@@ -28,9 +28,10 @@ PROJECT_SETTINGS = (
 )  # fmt: skip
 
 
-# The template's ./run takes VENV (VENV=/shared/venv) as the generated one does:
-# leaked, a generated ./run setup would sync the template's environment.
-RUNNER_SETTINGS = {"VENV"}
+# The template's ./run takes VENV from the environment (VENV=/shared/venv ./run
+# test), and a generated ./run reads the same name: left in, a generated
+# project's `uv sync` would install into the template's own environment.
+RUNNER_SETTINGS = ("VENV",)
 
 
 def clean_env(**overrides):

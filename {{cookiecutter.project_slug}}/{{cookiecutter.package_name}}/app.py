@@ -1,9 +1,10 @@
 """The application factory."""
 
 import secrets
+from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.exceptions import HTTPException
 {%- if cookiecutter.use_nginx %}
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -65,6 +66,7 @@ def create_app(settings_override=None):
     app.register_blueprint(accounts)
 {%- endif %}
     app.add_url_rule("/robots.txt", view_func=robots_txt)
+    init_layout_links(app)
 {%- if cookiecutter is with_examples %}
     init_examples(app)
 {%- endif %}
@@ -82,6 +84,34 @@ def create_app(settings_override=None):
 {%- endif %}
 
     return app
+
+
+def init_layout_links(app):
+    """The links of every page's layout (templates/layouts/), built once.
+
+    url_for() and static_url_for() look a URL up on every call, and every page
+    would ask again for the same few links; they change only with the root the
+    app is served under (SCRIPT_NAME), so they are kept per root.
+    """
+    static_url_for = app.jinja_env.globals["static_url_for"]
+
+    @cache
+    def links(script_root):
+        return {
+            "home": url_for("page.home"),
+            "health_check": url_for("up.index"),
+            "favicon": static_url_for("static", filename="images/favicon.svg"),
+            "stylesheet": static_url_for("static", filename="css/app.css"),
+{%- if cookiecutter.frontend != "none" %}
+            "script": static_url_for("static", filename="js/app.js"),
+{%- endif %}
+        }
+
+    @app.context_processor
+    def layout_links():
+        if not has_request_context():
+            return {}
+        return {"links": links(request.script_root)}
 
 
 def robots_txt():

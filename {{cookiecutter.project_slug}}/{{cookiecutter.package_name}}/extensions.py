@@ -57,3 +57,19 @@ def init_extensions(app):
         from flask_debugtoolbar import DebugToolbarExtension
 
         DebugToolbarExtension(app)
+{%- if cookiecutter.database == "postgresql" %}
+
+
+def read_connection():
+    """A pooled connection for a read on its own, outside the ORM session (the
+    home page's notes, /up's check); close it with a with block.
+
+    On PostgreSQL it runs in autocommit: the query goes alone, without a BEGIN
+    before it and a ROLLBACK after it. SQLite starts no transaction for a read,
+    so its connection stays as it is.
+    """
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+{%- endif %}

@@ -64,9 +64,10 @@ def security_headers(config):
 def init_security_headers(app):
     if app.debug:
         return
-    headers = security_headers(app.config)
+    # Rendered once: every response carries the same values.
+    headers = security_headers(app.config).headers
 
     @app.after_request
     def set_security_headers(response):
-        headers.set_headers(response)
+        response.headers.update(headers)
         return response

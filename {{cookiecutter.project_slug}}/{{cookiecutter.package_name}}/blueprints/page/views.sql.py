@@ -15,7 +15,6 @@ def home():
     except SQLAlchemyError as error:
         # The page stays up when the database is not; /up reports the failure.
         current_app.logger.warning("Could not load notes: %s", error.__class__.__name__)
-        db.session.rollback()
         return render_template(
             "page/home.html", notes=None, missing_tables=tables_missing()
         )

@@ -9,7 +9,7 @@ from sqlalchemy import text
 {%- endif %}
 {%- if cookiecutter.database is sql %}
 
-from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.extensions import {% if cookiecutter.database == "postgresql" %}read_connection{% else %}db{% endif %}
 {%- elif cookiecutter.database == "mongodb" %}
 
 from {{ cookiecutter.package_name }}.extensions import mongo
@@ -18,7 +18,8 @@ from {{ cookiecutter.package_name }}.extensions import mongo
 
 
 def database():
-    db.session.execute(text("SELECT 1"))
+    with {% if cookiecutter.database == "postgresql" %}read_connection(){% else %}db.engine.connect(){% endif %} as connection:
+        connection.execute(text("SELECT 1"))
 {%- elif cookiecutter.database == "mongodb" %}
 
 
