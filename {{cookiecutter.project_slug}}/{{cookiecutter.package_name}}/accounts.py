@@ -140,11 +140,7 @@ def send_reset_email(user, link):
         "The link works once. If you did not ask, ignore this email: your "
         "password stays as it is.\n"
     )
-    EmailMessage(
-        subject=f"Reset your password on {current_app.config['APP_NAME']}",
-        body=body,
-        to=[user.email],
-    ).send()
+    _send(user, "Reset your password", body)
 
 
 def send_confirm_email(user, link):
@@ -157,8 +153,13 @@ def send_confirm_email(user, link):
         "If it was not you, ignore this email: nobody can log in with this "
         "address until it is confirmed.\n"
     )
+    _send(user, "Confirm your email", body)
+
+
+def _send(user, subject, body):
+    """One email to the user, its subject naming the app."""
     EmailMessage(
-        subject=f"Confirm your email on {current_app.config['APP_NAME']}",
+        subject=f"{subject} on {current_app.config['APP_NAME']}",
         body=body,
         to=[user.email],
     ).send()
